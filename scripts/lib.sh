@@ -1,0 +1,118 @@
+# Shared by run.sh and test.sh: install what is missing, build, and run the private PostgreSQL and
+# Redis servers under ./.local/. Sourced, not executed.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+BUILD_DIR="$ROOT/build"
+BIN="$BUILD_DIR/marquee"
+PG_PORT=5433
+REDIS_PORT=6380
+PG_BIN=/usr/lib/postgresql/15/bin
+PG_OS_USER=marquee-pg   # PostgreSQL refuses to run as root; when we are root it runs as this user
+export DATABASE_URL="${DATABASE_URL:-postgresql://marquee@127.0.0.1:$PG_PORT/marquee}"
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
+
+PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
+          libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libgtest-dev
+          postgresql-15 postgresql-client-15 redis-server redis-tools python3 curl wrk)
+
+log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+
+as_root() {
+  if [[ $EUID -eq 0 ]]; then "$@"; else sudo "$@"; fi
+}
+
+install_packages() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  # policy-rc.d keeps the packages' own system-wide servers from being started: we run private ones.
+  as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+build_release() {
+  log "building (Release)"
+  if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+  fi
+  cmake --build "$BUILD_DIR" -j2 | grep -v '^\[' || true
+  [[ -x "$BIN" ]] || { echo "build failed" >&2; exit 1; }
+  # `cmake --build … | grep` hides the exit status: check it explicitly.
+  cmake --build "$BUILD_DIR" -j2 >/dev/null
+}
+
+# Where PostgreSQL keeps its files: ./.local/pg, unless the unprivileged user cannot reach this
+# checkout (e.g. it lives under /root), then a directory of our own under /var/tmp.
+pg_root() {
+  if [[ $EUID -ne 0 ]]; then echo "$LOCAL/pg"; return; fi
+  mkdir -p "$LOCAL"
+  if runuser -u "$PG_OS_USER" -- test -x "$LOCAL" 2>/dev/null; then
+    echo "$LOCAL/pg"
+  else
+    echo "/var/tmp/marquee-pg-$(printf '%s' "$ROOT" | md5sum | cut -c1-12)"
+  fi
+}
+
+as_pg() {
+  if [[ $EUID -eq 0 ]]; then runuser -u "$PG_OS_USER" -- "$@"; else "$@"; fi
+}
+
+start_postgres() {
+  if [[ $EUID -eq 0 ]] && ! id "$PG_OS_USER" >/dev/null 2>&1; then
+    useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
+  fi
+  local root; root="$(pg_root)"
+  mkdir -p "$root/run"
+  [[ $EUID -eq 0 ]] && chown -R "$PG_OS_USER" "$root"
+  if [[ ! -f "$root/data/PG_VERSION" ]]; then
+    log "initialising PostgreSQL in $root/data"
+    as_pg "$PG_BIN/initdb" -D "$root/data" -U marquee --auth=trust -E UTF8 --no-locale >/dev/null
+  fi
+  if as_pg "$PG_BIN/pg_ctl" -D "$root/data" status >/dev/null 2>&1; then return 0; fi
+  log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
+  as_pg "$PG_BIN/pg_ctl" -D "$root/data" -l "$root/postgres.log" -w -t 60 start \
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $root/run -c max_connections=300 -c shared_buffers=256MB" >/dev/null
+}
+
+start_redis() {
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then return 0; fi
+  log "starting Redis on 127.0.0.1:$REDIS_PORT"
+  mkdir -p "$LOCAL/redis"
+  # Append-only file, fsynced every second: holds survive a Redis restart.
+  redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --daemonize yes --dir "$LOCAL/redis" \
+    --pidfile "$LOCAL/redis/redis.pid" --logfile "$LOCAL/redis/redis.log" \
+    --appendonly yes --appendfsync everysec --save ""
+  for _ in $(seq 50); do redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1 && return 0; sleep 0.1; done
+  echo "Redis did not start; see $LOCAL/redis/redis.log" >&2
+  exit 1
+}
+
+start_servers() {
+  start_postgres
+  start_redis
+}
+
+stop_servers() {
+  local root; root="$(pg_root)"
+  if [[ -f "$root/data/PG_VERSION" ]] && as_pg "$PG_BIN/pg_ctl" -D "$root/data" status >/dev/null 2>&1; then
+    log "stopping PostgreSQL"
+    as_pg "$PG_BIN/pg_ctl" -D "$root/data" -m fast -w stop >/dev/null
+  fi
+  if redis-cli -p "$REDIS_PORT" ping >/dev/null 2>&1; then
+    log "stopping Redis"
+    redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true
+  fi
+}
+
+ensure_database() {
+  local name="$1"
+  if ! psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$name'" | grep -q 1; then
+    log "creating database $name"
+    psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qc "CREATE DATABASE \"$name\"" >/dev/null
+  fi
+}

@@ -1,0 +1,88 @@
+#include "app/config.hpp"
+
+#include <boost/url/parse.hpp>
+
+#include <charconv>
+#include <stdexcept>
+#include <thread>
+
+namespace marquee {
+
+namespace {
+
+constexpr const char* kDevJwtSecret = "marquee-dev-secret-change-me";
+
+long parse_int(const char* name, const char* text, long min, long max) {
+    std::string_view s(text);
+    long value = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), value);
+    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || value < min || value > max)
+        throw std::invalid_argument(std::string(name) + " must be an integer from " + std::to_string(min) + " to " +
+                                    std::to_string(max) + ", got '" + std::string(s) + "'");
+    return value;
+}
+
+void parse_redis_url(Config& c, const std::string& text) {
+    auto url = boost::urls::parse_uri(text);
+    if (!url || url->scheme() != "redis" || url->host().empty())
+        throw std::invalid_argument("REDIS_URL must look like redis://host:port/db, got '" + text + "'");
+    c.redis_host = std::string(url->host());
+    c.redis_port = url->has_port()
+                       ? static_cast<std::uint16_t>(parse_int("REDIS_URL port", std::string(url->port()).c_str(), 1, 65535))
+                       : 6379;
+    std::string path(url->path());
+    if (!path.empty() && path != "/")
+        c.redis_db = static_cast<int>(parse_int("REDIS_URL database", path.substr(1).c_str(), 0, 15));
+}
+
+void check_notify_sink(const std::string& sink) {
+    if (sink == "log") return;
+    if (sink.rfind("file:/", 0) == 0) return;
+    if (sink.rfind("smtp://", 0) == 0) {
+        auto url = boost::urls::parse_uri(sink);
+        if (url && !url->host().empty()) return;
+    }
+    throw std::invalid_argument("NOTIFY_SINK must be log, file:/absolute/path or smtp://host:port, got '" + sink + "'");
+}
+
+}  // namespace
+
+Config load_config(const std::function<const char*(const char*)>& getenv) {
+    Config c;
+    unsigned cores = std::thread::hardware_concurrency();
+    c.threads = cores == 0 ? 1 : static_cast<int>(cores);
+
+    if (const char* v = getenv("HOST")) {
+        if (!*v) throw std::invalid_argument("HOST must not be empty");
+        c.host = v;
+    }
+    if (const char* v = getenv("PORT")) c.port = static_cast<std::uint16_t>(parse_int("PORT", v, 1, 65535));
+    if (const char* v = getenv("DATABASE_URL")) {
+        std::string_view s(v);
+        if (s.rfind("postgres://", 0) != 0 && s.rfind("postgresql://", 0) != 0)
+            throw std::invalid_argument("DATABASE_URL must be a postgresql:// URI");
+        c.database_url = v;
+    }
+    if (const char* v = getenv("REDIS_URL")) parse_redis_url(c, v);
+    if (const char* v = getenv("JWT_SECRET"); v && *v) {
+        c.jwt_secret = v;
+    } else {
+        c.jwt_secret = kDevJwtSecret;
+        c.jwt_secret_is_default = true;
+    }
+    if (const char* v = getenv("HOLD_TTL_SECONDS")) c.hold_ttl_seconds = parse_int("HOLD_TTL_SECONDS", v, 1, 86400);
+    if (const char* v = getenv("ORDER_TTL_SECONDS")) c.order_ttl_seconds = parse_int("ORDER_TTL_SECONDS", v, 1, 86400);
+    if (const char* v = getenv("MAX_SEATS_PER_HOLD"))
+        c.max_seats_per_hold = parse_int("MAX_SEATS_PER_HOLD", v, 1, 100);
+    if (const char* v = getenv("RATE_LIMIT_PER_MINUTE"))
+        c.rate_limit_per_minute = parse_int("RATE_LIMIT_PER_MINUTE", v, 0, 1'000'000);
+    if (const char* v = getenv("NOTIFY_SINK")) {
+        check_notify_sink(v);
+        c.notify_sink = v;
+    }
+    if (const char* v = getenv("THREADS")) c.threads = parse_int("THREADS", v, 1, 256);
+    if (const char* v = getenv("PG_POOL_SIZE")) c.pg_pool_size = parse_int("PG_POOL_SIZE", v, 1, 64);
+    return c;
+}
+
+}  // namespace marquee

@@ -1,0 +1,118 @@
+#include "app/runtime.hpp"
+
+#include "app/logging.hpp"
+#include "app/routes.hpp"
+#include "app/services.hpp"
+#include "auth/users.hpp"
+#include "http/server.hpp"
+#include "jobs/health_probe.hpp"
+#include "pg/pool.hpp"
+#include "redis/client.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <spdlog/spdlog.h>
+
+#include <thread>
+
+namespace asio = boost::asio;
+
+namespace marquee {
+
+namespace {
+
+// Everything one I/O thread owns.
+struct Worker {
+    Worker(const Config& config, HealthState& health)
+        : ioc(1),
+          db(ioc.get_executor(), config.database_url, config.pg_pool_size),
+          redis(ioc.get_executor(), config.redis_host, config.redis_port, config.redis_db),
+          services{config, db, redis, users, health} {}
+
+    asio::io_context ioc;
+    pg::Pool db;
+    redis::Client redis;
+    auth::UserRegistry users;
+    Services services;
+    std::optional<http::Listener> listener;
+};
+
+constexpr std::chrono::seconds kShutdownGrace{10};
+
+}  // namespace
+
+int run(const Config& config, RunMode mode) {
+    if (config.jwt_secret_is_default)
+        spdlog::warn("JWT_SECRET is not set: using the development secret; never do this in production");
+
+    HealthState health;
+    http::ServerState server_state;
+    const http::Router router = build_router();
+    const bool serve_api = mode != RunMode::JobsOnly;
+    const int thread_count = serve_api ? config.threads : 1;
+
+    std::vector<std::unique_ptr<Worker>> workers;
+    for (int i = 0; i < thread_count; ++i) {
+        workers.push_back(std::make_unique<Worker>(config, health));
+        if (serve_api) {
+            try {
+                workers.back()->listener.emplace(workers.back()->ioc, config.host, config.port, router,
+                                                 workers.back()->services, server_state);
+            } catch (const std::exception& e) {
+                spdlog::critical("cannot listen on {}:{}: {}", config.host, config.port, e.what());
+                flush_logging();
+                return 1;
+            }
+            workers.back()->listener->start();
+        }
+    }
+
+    Worker& first = *workers.front();
+    asio::co_spawn(first.ioc, jobs::probe_health(first.services), asio::detached);
+
+    auto stop_all = [&] {
+        for (auto& w : workers) w->ioc.stop();
+    };
+    // Graceful shutdown: stop accepting, let in-flight requests finish (bounded), then stop the loops.
+    asio::signal_set signals(first.ioc, SIGINT, SIGTERM);
+    signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+        if (ec) return;
+        spdlog::info("signal {} received: finishing in-flight requests", signal);
+        server_state.stopping = true;
+        for (auto& w : workers)
+            if (w->listener) asio::post(w->ioc, [&l = *w->listener] { l.stop(); });
+        asio::co_spawn(
+            first.ioc,
+            [&]() -> asio::awaitable<void> {
+                auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+                asio::steady_timer tick(first.ioc);
+                while (server_state.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+                    tick.expires_after(std::chrono::milliseconds(20));
+                    co_await tick.async_wait(asio::use_awaitable);
+                }
+                stop_all();
+            },
+            asio::detached);
+    });
+
+    if (serve_api)
+        spdlog::info("marquee {} listening on http://{}:{} with {} thread(s){}", MARQUEE_VERSION, config.host,
+                     config.port, thread_count, mode == RunMode::ApiAndJobs ? " and background jobs" : "");
+    else
+        spdlog::info("marquee {} running background jobs", MARQUEE_VERSION);
+
+    std::vector<std::thread> threads;
+    for (std::size_t i = 1; i < workers.size(); ++i) threads.emplace_back([&w = *workers[i]] { w.ioc.run(); });
+    first.ioc.run();
+    for (auto& t : threads) t.join();
+    spdlog::info("stopped");
+    flush_logging();
+    // Skip destructors: coroutine frames still parked on the stopped loops refer to pools and
+    // clients, and nothing is left that needs cleaning up (the kernel closes the sockets).
+    std::_Exit(0);
+}
+
+}  // namespace marquee

@@ -1,0 +1,60 @@
+#pragma once
+#include "common/money.hpp"
+#include "common/time.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace marquee::input {
+
+// Parses a request body that must be a JSON object: 415 when the content type is not JSON, 400 when
+// the body is empty or not an object.
+boost::json::object parse_object(std::string_view content_type, std::string_view body);
+
+// Typed reads of one field. Each throws ApiError(400) whose message starts with the field's path
+// ("customer.email: …"). A JSON null counts as absent.
+class Fields {
+public:
+    Fields(const boost::json::object& object, std::string path = "") : object_(object), path_(std::move(path)) {}
+
+    bool has(std::string_view name) const;
+    std::string name_of(std::string_view field) const;
+
+    std::string string(std::string_view name, std::size_t min_len, std::size_t max_len) const;
+    std::optional<std::string> optional_string(std::string_view name, std::size_t max_len) const;
+    std::int64_t integer(std::string_view name, std::int64_t min, std::int64_t max) const;
+    std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t min, std::int64_t max) const;
+    double number(std::string_view name, double min, double max) const;
+    std::optional<double> optional_number(std::string_view name, double min, double max) const;
+    std::optional<bool> optional_bool(std::string_view name) const;
+    std::string uuid(std::string_view name) const;
+    DayNumber date(std::string_view name) const;
+    EpochSeconds instant(std::string_view name) const;
+    Money money(std::string_view name) const;
+    const boost::json::array& array(std::string_view name, std::size_t min_size, std::size_t max_size) const;
+    const boost::json::object& object(std::string_view name) const;
+
+    [[noreturn]] void fail(std::string_view name, std::string_view problem) const;
+
+private:
+    const boost::json::value* find(std::string_view name) const;
+    const boost::json::value& require(std::string_view name) const;
+
+    const boost::json::object& object_;
+    std::string path_;
+};
+
+// Reads a path parameter that must be a UUID (400 otherwise), lowercased.
+std::string path_uuid(std::string_view value, std::string_view name);
+
+}  // namespace marquee::input
+
+namespace marquee::input {
+// A query-string integer: `fallback` when absent, 400 naming the parameter when not an integer in range.
+std::int64_t query_integer(std::optional<std::string_view> text, std::string_view name, std::int64_t min,
+                           std::int64_t max, std::int64_t fallback);
+}  // namespace marquee::input

@@ -1,0 +1,118 @@
+#include "http/router.hpp"
+
+#include "auth/users.hpp"
+#include "common/errors.hpp"
+#include "http/rate_limit.hpp"
+#include "pg/result.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace marquee::http {
+
+namespace {
+
+std::vector<std::string> split_path(std::string_view path) {
+    std::vector<std::string> out;
+    std::size_t start = 1;
+    while (start <= path.size()) {
+        std::size_t end = path.find('/', start);
+        if (end == std::string_view::npos) end = path.size();
+        out.emplace_back(path.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+bool is_param(const std::string& segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
+
+const char* method_name(Method m) {
+    switch (m) {
+        case Method::Get: return "GET";
+        case Method::Post: return "POST";
+        case Method::Patch: return "PATCH";
+        case Method::Put: return "PUT";
+        case Method::Delete: return "DELETE";
+        case Method::Head: return "HEAD";
+        case Method::Options: return "OPTIONS";
+        default: return "OTHER";
+    }
+}
+
+}  // namespace
+
+std::string_view RequestContext::param(std::string_view name) const {
+    for (const auto& [k, v] : path_params)
+        if (k == name) return v;
+    return {};
+}
+
+void Router::add(Method method, std::string pattern, Access access, Handler handler) {
+    auto segments = split_path(pattern);
+    routes_.push_back(Route{method, std::string(method_name(method)) + ' ' + pattern, std::move(segments), access,
+                            std::move(handler)});
+}
+
+boost::asio::awaitable<Response> Router::dispatch(const Request& request, Services& services) const {
+    if (request.path.empty() || request.path.front() != '/') co_return error_response(404, "NOT_FOUND", "no such route");
+    auto segments = split_path(request.path);
+    std::string allowed;
+    for (const Route& route : routes_) {
+        if (route.segments.size() != segments.size()) continue;
+        std::vector<std::pair<std::string, std::string>> params;
+        bool match = true;
+        for (std::size_t i = 0; i < segments.size() && match; ++i) {
+            if (is_param(route.segments[i]))
+                params.emplace_back(route.segments[i].substr(1, route.segments[i].size() - 2), segments[i]);
+            else
+                match = route.segments[i] == segments[i];
+        }
+        if (!match) continue;
+        if (route.method != request.method) {
+            if (!allowed.empty()) allowed += ", ";
+            allowed += method_name(route.method);
+            continue;
+        }
+        RequestContext ctx{request, services, std::move(params), std::nullopt};
+        co_return co_await run(route, ctx);
+    }
+    if (allowed.empty()) co_return error_response(404, "NOT_FOUND", "no such route: " + request.path);
+    Response r = error_response(405, "METHOD_NOT_ALLOWED", "method not allowed here; allowed: " + allowed);
+    r.headers.emplace_back("Allow", allowed);
+    co_return r;
+}
+
+boost::asio::awaitable<Response> Router::run(const Route& route, RequestContext& ctx) const {
+    try {
+        if (route.access != Access::Public) {
+            std::string_view auth = ctx.request.authorization;
+            constexpr std::string_view kBearer = "Bearer ";
+            if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
+                throw ApiError::unauthorized("missing bearer token");
+            ctx.principal = auth::verify_token(auth.substr(kBearer.size()), ctx.services.config.jwt_secret, now_epoch());
+            if (route.access == Access::Admin && !ctx.principal->admin)
+                throw ApiError::forbidden("this endpoint needs the admin role");
+            if (auto retry_after = co_await check_rate_limit(ctx.services, ctx.principal->user_id, route.pattern)) {
+                Response r = error_response(429, "RATE_LIMITED", "too many requests; retry in " +
+                                                                     std::to_string(*retry_after) + " s");
+                r.headers.emplace_back("Retry-After", std::to_string(*retry_after));
+                co_return r;
+            }
+            try {
+                co_await ctx.services.users.remember(*ctx.principal, ctx.services.db);
+            } catch (const BackendUnavailable&) {
+                // Recording the user is not worth failing the request; it is retried on the next one.
+            }
+        }
+        co_return co_await route.handler(ctx);
+    } catch (const ApiError& e) {
+        co_return error_response(e.status, e.code, e.what());
+    } catch (const BackendUnavailable& e) {
+        spdlog::warn("{}: {}", route.pattern, e.what());
+        co_return error_response(503, "SERVICE_UNAVAILABLE", "a backing service is unavailable, try again shortly");
+    } catch (const std::exception& e) {
+        spdlog::error("{}: unexpected error: {}", route.pattern, e.what());
+        co_return error_response(500, "INTERNAL", "internal error");
+    }
+}
+
+}  // namespace marquee::http

@@ -1,0 +1,226 @@
+#include "http/server.hpp"
+
+#include "common/text.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/url/parse.hpp>
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using asio::ip::tcp;
+
+namespace marquee::http {
+
+namespace {
+
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kBodyLimit = 64 * 1024;
+// Covers waiting on an idle keep-alive connection as well as a client that sends its header slowly.
+constexpr std::chrono::seconds kHeaderTimeout{15};
+constexpr std::chrono::seconds kBodyTimeout{15};
+constexpr std::chrono::seconds kWriteTimeout{15};
+
+Method to_method(bhttp::verb v) {
+    switch (v) {
+        case bhttp::verb::get: return Method::Get;
+        case bhttp::verb::post: return Method::Post;
+        case bhttp::verb::patch: return Method::Patch;
+        case bhttp::verb::put: return Method::Put;
+        case bhttp::verb::delete_: return Method::Delete;
+        case bhttp::verb::head: return Method::Head;
+        case bhttp::verb::options: return Method::Options;
+        default: return Method::Other;
+    }
+}
+
+std::string new_request_id() {
+    thread_local std::mt19937_64 rng = [] {
+        auto seed = random_bytes(8);
+        std::uint64_t v = 0;
+        std::memcpy(&v, seed.data(), 8);
+        return std::mt19937_64(v);
+    }();
+    std::uint64_t v = rng();
+    return to_hex(std::string_view(reinterpret_cast<const char*>(&v), sizeof v));
+}
+
+// A client's id is echoed only when it is short and printable, so it cannot forge log lines.
+std::string request_id_from(std::string_view given) {
+    if (given.empty() || given.size() > 128) return new_request_id();
+    for (char c : given)
+        if (c <= ' ' || c > '~') return new_request_id();
+    return std::string(given);
+}
+
+// Turns the Beast request into ours; nullopt when the target is not a valid origin-form URL.
+std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& in, std::string request_id) {
+    auto url = boost::urls::parse_origin_form(in.target());
+    if (!url) return std::nullopt;
+    Request r;
+    r.method = to_method(in.method());
+    r.path = url->path();
+    for (auto param : url->params()) r.query.emplace_back(param.key, param.value);
+    r.body = in.body();
+    r.content_type = std::string(in[bhttp::field::content_type]);
+    r.authorization = std::string(in[bhttp::field::authorization]);
+    r.request_id = std::move(request_id);
+    return r;
+}
+
+}  // namespace
+
+struct Listener::Impl {
+    asio::io_context& ioc;
+    tcp::acceptor acceptor;
+    const Router& router;
+    Services& services;
+    ServerState& state;
+
+    Impl(asio::io_context& ioc, const std::string& host, std::uint16_t port, const Router& router, Services& services,
+         ServerState& state)
+        : ioc(ioc), acceptor(ioc), router(router), services(services), state(state) {
+        tcp::endpoint endpoint(asio::ip::make_address(host), port);
+        acceptor.open(endpoint.protocol());
+        acceptor.set_option(asio::socket_base::reuse_address(true));
+        acceptor.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
+        acceptor.bind(endpoint);
+        acceptor.listen(asio::socket_base::max_listen_connections);
+    }
+
+    asio::awaitable<void> accept_loop() {
+        for (;;) {
+            boost::system::error_code ec;
+            tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
+            if (ec) {
+                // Out of file descriptors and the like: back off briefly instead of spinning.
+                spdlog::warn("accept failed: {}", ec.message());
+                asio::steady_timer pause(ioc, std::chrono::milliseconds(50));
+                co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+                continue;
+            }
+            socket.set_option(tcp::no_delay(true), ec);
+            asio::co_spawn(ioc, session(beast::tcp_stream(std::move(socket))), asio::detached);
+        }
+    }
+
+    asio::awaitable<void> write(beast::tcp_stream& stream, Response response, const std::string& request_id,
+                                unsigned version, bool keep_alive) {
+        bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
+        out.set(bhttp::field::content_type, "application/json");
+        out.set("X-Request-Id", request_id);
+        for (auto& [name, value] : response.headers) out.set(name, value);
+        out.body() = std::move(response.body);
+        out.keep_alive(keep_alive);
+        out.prepare_payload();
+        stream.expires_after(kWriteTimeout);
+        boost::system::error_code ec;
+        co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) throw boost::system::system_error(ec);
+    }
+
+    // Reads one request. Returns nullopt when the connection should simply close (peer gone, idle
+    // timeout); writes the error itself when the request is malformed or too large.
+    asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+        bhttp::request_parser<bhttp::string_body> parser;
+        parser.header_limit(kHeaderLimit);
+        parser.body_limit(kBodyLimit);
+        boost::system::error_code ec;
+
+        stream.expires_after(kHeaderTimeout);
+        co_await bhttp::async_read_header(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+        if (!ec && !parser.is_done()) {
+            // curl and others wait for this before sending a body larger than 1 KiB.
+            auto expect = parser.get()[bhttp::field::expect];
+            if (beast::iequals(expect, "100-continue") && parser.content_length() &&
+                *parser.content_length() <= kBodyLimit) {
+                bhttp::response<bhttp::empty_body> cont{bhttp::status::continue_, parser.get().version()};
+                co_await bhttp::async_write(stream, cont, asio::redirect_error(asio::use_awaitable, ec));
+            }
+            if (!ec) {
+                stream.expires_after(kBodyTimeout);
+                co_await bhttp::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
+            }
+        }
+        if (ec) {
+            if (ec == bhttp::error::body_limit) {
+                co_await write(stream, error_response(413, "PAYLOAD_TOO_LARGE", "request body is over 64 KiB"),
+                               new_request_id(), 11, false);
+            } else if (ec == bhttp::error::header_limit) {
+                co_await write(stream, error_response(400, "VALIDATION_ERROR", "request header is over 16 KiB"),
+                               new_request_id(), 11, false);
+            } else if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() && ec != bhttp::error::end_of_stream &&
+                       ec != bhttp::error::partial_message) {
+                co_await write(stream, error_response(400, "VALIDATION_ERROR", "malformed HTTP request"),
+                               new_request_id(), 11, false);
+            }
+            co_return false;
+        }
+
+        auto started = std::chrono::steady_clock::now();
+        const auto& raw = parser.get();
+        std::string request_id = request_id_from(raw["X-Request-Id"]);
+        bool keep_alive = raw.keep_alive();
+        state.in_flight.fetch_add(1);
+        Response response;
+        if (auto request = to_request(raw, request_id)) {
+            response = co_await router.dispatch(*request, services);
+        } else {
+            response = error_response(400, "VALIDATION_ERROR", "malformed request target");
+        }
+        keep_alive = keep_alive && !state.stopping.load();
+        int status = response.status;
+        std::size_t bytes = response.body.size();
+        try {
+            co_await write(stream, std::move(response), request_id, raw.version(), keep_alive);
+        } catch (...) {
+            state.in_flight.fetch_sub(1);
+            throw;
+        }
+        state.in_flight.fetch_sub(1);
+        auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+        spdlog::info("{} {} {} {}B {:.2f}ms rid={}", std::string_view(raw.method_string()),
+                     std::string_view(raw.target()), status, bytes, micros.count() / 1000.0, request_id);
+        co_return keep_alive;
+    }
+
+    asio::awaitable<void> session(beast::tcp_stream stream) {
+        beast::flat_buffer buffer;
+        try {
+            while (co_await serve_one(stream, buffer)) {
+            }
+        } catch (const boost::system::system_error&) {
+            // The peer went away or stalled while we wrote: nothing left to tell it.
+        } catch (const std::exception& e) {
+            spdlog::error("connection dropped after an unexpected error: {}", e.what());
+        }
+        boost::system::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    }
+};
+
+Listener::Listener(asio::io_context& ioc, const std::string& host, std::uint16_t port, const Router& router,
+                   Services& services, ServerState& state)
+    : impl_(std::make_unique<Impl>(ioc, host, port, router, services, state)) {}
+
+Listener::~Listener() = default;
+
+void Listener::start() { asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached); }
+
+void Listener::stop() {
+    boost::system::error_code ignored;
+    impl_->acceptor.close(ignored);
+}
+
+}  // namespace marquee::http

@@ -1,0 +1,171 @@
+#include "pg/connection.hpp"
+
+#include "common/errors.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <memory>
+
+namespace asio = boost::asio;
+
+namespace pg {
+
+Connection::Connection(asio::any_io_executor executor, std::string url)
+    : executor_(std::move(executor)), url_(std::move(url)) {}
+
+Connection::~Connection() { close(); }
+
+void Connection::close() {
+    if (socket_) {
+        // The descriptor belongs to libpq: stop watching it, but let PQfinish close it.
+        socket_->release();
+        socket_.reset();
+    }
+    watched_fd_ = -1;
+    if (conn_) PQfinish(conn_);
+    conn_ = nullptr;
+    busy_ = false;
+    prepared_.clear();
+}
+
+void Connection::fail(const std::string& what) {
+    std::string detail = conn_ ? PQerrorMessage(conn_) : "";
+    while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
+    close();
+    throw marquee::BackendUnavailable("PostgreSQL " + what + (detail.empty() ? "" : ": " + detail));
+}
+
+bool Connection::in_transaction() const {
+    return conn_ != nullptr && PQtransactionStatus(conn_) != PQTRANS_IDLE;
+}
+
+void Connection::watch_current_socket() {
+    int fd = PQsocket(conn_);
+    if (fd == watched_fd_) return;
+    if (socket_) {
+        socket_->release();
+        socket_.reset();
+    }
+    if (fd < 0) fail("connection has no socket");
+    socket_.emplace(executor_, fd);
+    watched_fd_ = fd;
+}
+
+asio::awaitable<void> Connection::wait(bool for_write, Clock::time_point deadline) {
+    // A timer that cancels the wait when the deadline passes; `done` tells a late timer not to
+    // cancel a wait that already completed.
+    auto done = std::make_shared<bool>(false);
+    auto* socket = &*socket_;
+    asio::steady_timer timer(executor_, deadline);
+    timer.async_wait([done, socket](const boost::system::error_code& ec) {
+        if (!ec && !*done) socket->cancel();
+    });
+    boost::system::error_code ec;
+    co_await socket_->async_wait(for_write ? asio::posix::stream_descriptor::wait_write
+                                           : asio::posix::stream_descriptor::wait_read,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+    *done = true;
+    if (ec) fail(Clock::now() >= deadline ? "did not answer in time" : "connection lost");
+}
+
+asio::awaitable<void> Connection::connect(Clock::time_point deadline) {
+    close();
+    // Session settings travel in the start-up packet, costing no extra round trip.
+    const char* keywords[] = {"dbname", "options", "application_name", nullptr};
+    const char* values[] = {url_.c_str(), "-c statement_timeout=5000 -c TimeZone=UTC", "marquee", nullptr};
+    conn_ = PQconnectStartParams(keywords, values, 1);
+    if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) fail("connection failed");
+    for (;;) {
+        PostgresPollingStatusType status = PQconnectPoll(conn_);
+        if (status == PGRES_POLLING_OK) break;
+        if (status == PGRES_POLLING_FAILED) fail("connection failed");
+        // libpq may open a new socket while it tries the next address.
+        watch_current_socket();
+        co_await wait(status == PGRES_POLLING_WRITING, deadline);
+    }
+    if (PQsetnonblocking(conn_, 1) != 0) fail("could not switch to non-blocking mode");
+    watch_current_socket();
+}
+
+asio::awaitable<void> Connection::flush(Clock::time_point deadline) {
+    for (;;) {
+        int r = PQflush(conn_);
+        if (r == 0) co_return;
+        if (r < 0) fail("connection lost while sending");
+        co_await wait(true, deadline);
+    }
+}
+
+asio::awaitable<Result> Connection::collect(Clock::time_point deadline) {
+    std::optional<Error> error;
+    Result last;
+    for (;;) {
+        // Read before deciding to wait: the reactor is edge-triggered, so bytes that arrived while
+        // no wait was pending would otherwise never wake us.
+        for (;;) {
+            if (PQconsumeInput(conn_) == 0) fail("connection lost while reading");
+            if (!PQisBusy(conn_)) break;
+            co_await wait(false, deadline);
+        }
+        PGresult* r = PQgetResult(conn_);
+        if (!r) break;
+        Result result(r);
+        ExecStatusType status = PQresultStatus(r);
+        if (status == PGRES_FATAL_ERROR || status == PGRES_NONFATAL_ERROR) {
+            if (!error) {
+                auto field = [r](int code) {
+                    const char* v = PQresultErrorField(r, code);
+                    return std::string(v ? v : "");
+                };
+                error.emplace(field(PG_DIAG_MESSAGE_PRIMARY), field(PG_DIAG_SQLSTATE), field(PG_DIAG_CONSTRAINT_NAME));
+            }
+        } else {
+            last = std::move(result);
+        }
+    }
+    if (PQstatus(conn_) == CONNECTION_BAD) fail("connection lost");
+    busy_ = false;
+    if (error) {
+        // Class 57 (operator intervention: statement timeout, shutdown) and 08 (connection) mean the
+        // server could not serve us, not that the statement was wrong.
+        if (error->sqlstate.rfind("57", 0) == 0 || error->sqlstate.rfind("08", 0) == 0) {
+            if (error->sqlstate != "57014") close();
+            throw marquee::BackendUnavailable("PostgreSQL: " + std::string(error->what()));
+        }
+        throw *error;
+    }
+    co_return last;
+}
+
+asio::awaitable<Result> Connection::execute(const Statement& statement, const std::vector<Param>& params) {
+    if (!conn_) throw marquee::BackendUnavailable("PostgreSQL connection is closed");
+    auto deadline = Clock::now() + kStatementDeadline;
+    busy_ = true;
+    if (!prepared_.contains(statement.name)) {
+        if (!PQsendPrepare(conn_, statement.name, statement.sql, 0, nullptr)) fail("could not send a statement");
+        co_await flush(deadline);
+        co_await collect(deadline);
+        busy_ = true;
+        prepared_.insert(statement.name);
+    }
+    std::vector<const char*> values;
+    values.reserve(params.size());
+    for (const auto& p : params) values.push_back(p ? p->c_str() : nullptr);
+    if (!PQsendQueryPrepared(conn_, statement.name, static_cast<int>(values.size()), values.data(), nullptr, nullptr, 0))
+        fail("could not send a statement");
+    co_await flush(deadline);
+    co_return co_await collect(deadline);
+}
+
+asio::awaitable<Result> Connection::simple(const char* sql) {
+    if (!conn_) throw marquee::BackendUnavailable("PostgreSQL connection is closed");
+    auto deadline = Clock::now() + kStatementDeadline;
+    busy_ = true;
+    if (!PQsendQuery(conn_, sql)) fail("could not send a statement");
+    co_await flush(deadline);
+    co_return co_await collect(deadline);
+}
+
+}  // namespace pg

@@ -1,0 +1,86 @@
+#include "pg/pool.hpp"
+
+#include "common/errors.hpp"
+
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+
+namespace asio = boost::asio;
+
+namespace pg {
+
+namespace {
+// How long a request waits for a free connection before it is told the database is unavailable.
+constexpr std::chrono::milliseconds kAcquireTimeout{3000};
+constexpr std::chrono::milliseconds kReconnectBackoff{250};
+}  // namespace
+
+Lease::~Lease() {
+    if (pool_) pool_->release(conn_);
+}
+
+Pool::Pool(asio::any_io_executor executor, std::string url, int max_size)
+    : executor_(std::move(executor)), url_(std::move(url)), max_size_(static_cast<std::size_t>(max_size)) {}
+
+void Pool::release(Connection* conn) {
+    if (!waiters_.empty()) {
+        Waiter* next = waiters_.front();
+        waiters_.pop_front();
+        next->granted = conn;
+        next->timer.cancel();
+        return;
+    }
+    idle_.push_back(conn);
+}
+
+asio::awaitable<void> Pool::make_ready(Connection& conn) {
+    if (conn.usable()) {
+        // A transaction abandoned by an exception is still open: end it before reuse.
+        if (conn.in_transaction()) co_await conn.simple("ROLLBACK");
+        co_return;
+    }
+    if (Clock::now() < down_until_) throw marquee::BackendUnavailable("PostgreSQL is unavailable");
+    try {
+        co_await conn.connect(Clock::now() + kConnectDeadline);
+    } catch (const marquee::BackendUnavailable&) {
+        down_until_ = Clock::now() + kReconnectBackoff;
+        throw;
+    }
+}
+
+asio::awaitable<Lease> Pool::acquire() {
+    Connection* conn = nullptr;
+    if (!idle_.empty()) {
+        // Prefer a connection that is already open.
+        auto it = std::find_if(idle_.rbegin(), idle_.rend(), [](Connection* c) { return c->usable(); });
+        auto pick = it == idle_.rend() ? idle_.end() - 1 : std::next(it).base();
+        conn = *pick;
+        idle_.erase(pick);
+    } else if (all_.size() < max_size_) {
+        all_.push_back(std::make_unique<Connection>(executor_, url_));
+        conn = all_.back().get();
+    } else {
+        Waiter waiter{asio::steady_timer(executor_, kAcquireTimeout)};
+        waiters_.push_back(&waiter);
+        boost::system::error_code ec;
+        co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        if (!waiter.granted) {
+            std::erase(waiters_, &waiter);
+            throw marquee::BackendUnavailable("no PostgreSQL connection became free in time");
+        }
+        conn = waiter.granted;
+    }
+    Lease lease(this, conn);
+    co_await make_ready(*conn);
+    co_return lease;
+}
+
+asio::awaitable<Transaction> Pool::begin() {
+    Lease lease = co_await acquire();
+    co_await lease->simple("BEGIN");
+    co_return Transaction(std::move(lease));
+}
+
+}  // namespace pg

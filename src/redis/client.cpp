@@ -1,0 +1,257 @@
+#include "redis/client.hpp"
+
+#include "common/errors.hpp"
+#include "common/text.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <hiredis/hiredis.h>
+#include <openssl/sha.h>
+
+#include <memory>
+
+namespace asio = boost::asio;
+using asio::ip::tcp;
+
+namespace redis {
+
+namespace {
+
+constexpr std::chrono::milliseconds kCommandDeadline{2000};
+constexpr std::chrono::milliseconds kConnectDeadline{2000};
+constexpr std::chrono::milliseconds kReconnectBackoff{250};
+
+Value convert(const redisReply* r) {
+    Value v;
+    switch (r->type) {
+        case REDIS_REPLY_STRING: v.type = Value::Type::String; v.str.assign(r->str, r->len); break;
+        case REDIS_REPLY_STATUS: v.type = Value::Type::Status; v.str.assign(r->str, r->len); break;
+        case REDIS_REPLY_ERROR: v.type = Value::Type::Error; v.str.assign(r->str, r->len); break;
+        case REDIS_REPLY_INTEGER: v.type = Value::Type::Integer; v.integer = r->integer; break;
+        case REDIS_REPLY_ARRAY:
+            v.type = Value::Type::Array;
+            v.elements.reserve(r->elements);
+            for (std::size_t i = 0; i < r->elements; ++i) v.elements.push_back(convert(r->element[i]));
+            break;
+        default: v.type = Value::Type::Nil; break;
+    }
+    return v;
+}
+
+void append_resp(std::string& out, const std::vector<std::string>& args) {
+    out += '*';
+    out += std::to_string(args.size());
+    out += "\r\n";
+    for (const auto& a : args) {
+        out += '$';
+        out += std::to_string(a.size());
+        out += "\r\n";
+        out += a;
+        out += "\r\n";
+    }
+}
+
+}  // namespace
+
+Script::Script(std::string body_text) : body(std::move(body_text)) {
+    unsigned char digest[SHA_DIGEST_LENGTH];
+    SHA1(reinterpret_cast<const unsigned char*>(body.data()), body.size(), digest);
+    sha = marquee::to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
+}
+
+Client::Client(asio::any_io_executor executor, std::string host, std::uint16_t port, int db)
+    : executor_(executor), host_(std::move(host)), port_(port), db_(db), socket_(executor) {}
+
+Client::~Client() {
+    if (reader_) redisReaderFree(reader_);
+}
+
+void Client::reset(const std::string& why) {
+    ++generation_;
+    boost::system::error_code ignored;
+    socket_.close(ignored);
+    if (reader_) redisReaderFree(reader_);
+    reader_ = nullptr;
+    out_.clear();
+    writing_ = false;
+    state_ = State::Disconnected;
+    for (Pending* p : pending_) {
+        if (!p) continue;
+        p->failure = why;
+        p->timer.cancel();
+    }
+    pending_.clear();
+}
+
+asio::awaitable<void> Client::open_connection() {
+    state_ = State::Connecting;
+    auto fail = [&](const std::string& why) {
+        down_until_ = Clock::now() + kReconnectBackoff;
+        state_ = State::Disconnected;
+        for (Pending* w : connect_waiters_) {
+            w->failure = why;
+            w->timer.cancel();
+        }
+        connect_waiters_.clear();
+        throw marquee::BackendUnavailable(why);
+    };
+    boost::system::error_code ec;
+    tcp::resolver resolver(executor_);
+    auto endpoints = co_await resolver.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) fail("Redis host cannot be resolved: " + ec.message());
+
+    tcp::socket socket(executor_);
+    auto done = std::make_shared<bool>(false);
+    asio::steady_timer timer(executor_, kConnectDeadline);
+    timer.async_wait([done, &socket](const boost::system::error_code& e) {
+        if (!e && !*done) socket.cancel();
+    });
+    co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
+    *done = true;
+    if (ec) fail("Redis is unreachable: " + ec.message());
+    socket.set_option(tcp::no_delay(true));
+
+    socket_ = std::move(socket);
+    reader_ = redisReaderCreate();
+    state_ = State::Connected;
+    std::uint64_t generation = ++generation_;
+    if (db_ != 0) {
+        std::vector<std::string> select{"SELECT", std::to_string(db_)};
+        enqueue(select, nullptr);
+    }
+    asio::co_spawn(executor_, read_loop(generation), asio::detached);
+    for (Pending* w : connect_waiters_) {
+        w->reply = Value{};
+        w->timer.cancel();
+    }
+    connect_waiters_.clear();
+}
+
+asio::awaitable<void> Client::ensure_connected() {
+    if (state_ == State::Connected) co_return;
+    if (state_ == State::Connecting) {
+        // Someone else is connecting: wait for their outcome rather than opening a second socket.
+        Pending waiter(executor_);
+        waiter.timer.expires_after(kConnectDeadline * 2);
+        connect_waiters_.push_back(&waiter);
+        boost::system::error_code ec;
+        co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        std::erase(connect_waiters_, &waiter);
+        if (waiter.failure) throw marquee::BackendUnavailable(*waiter.failure);
+        if (state_ != State::Connected) throw marquee::BackendUnavailable("Redis connection is not ready");
+        co_return;
+    }
+    if (Clock::now() < down_until_) throw marquee::BackendUnavailable("Redis is unavailable");
+    co_await open_connection();
+}
+
+void Client::enqueue(const std::vector<std::string>& args, Pending* pending) {
+    append_resp(out_, args);
+    pending_.push_back(pending);
+    if (!writing_) {
+        writing_ = true;
+        asio::co_spawn(executor_, write_loop(generation_), asio::detached);
+    }
+}
+
+asio::awaitable<void> Client::write_loop(std::uint64_t generation) {
+    std::string sending;
+    while (generation == generation_ && !out_.empty()) {
+        sending.clear();
+        sending.swap(out_);
+        boost::system::error_code ec;
+        co_await asio::async_write(socket_, asio::buffer(sending), asio::redirect_error(asio::use_awaitable, ec));
+        if (generation != generation_) co_return;
+        if (ec) {
+            reset("Redis connection lost: " + ec.message());
+            co_return;
+        }
+    }
+    if (generation == generation_) writing_ = false;
+}
+
+asio::awaitable<void> Client::read_loop(std::uint64_t generation) {
+    char buffer[16384];
+    while (generation == generation_) {
+        boost::system::error_code ec;
+        std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
+        if (generation != generation_) co_return;
+        if (ec) {
+            reset("Redis connection lost: " + ec.message());
+            co_return;
+        }
+        redisReaderFeed(reader_, buffer, n);
+        for (;;) {
+            void* raw = nullptr;
+            if (redisReaderGetReply(reader_, &raw) != REDIS_OK) {
+                reset("Redis sent a reply that cannot be parsed");
+                co_return;
+            }
+            if (!raw) break;
+            std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(static_cast<redisReply*>(raw), &freeReplyObject);
+            if (pending_.empty()) {
+                reset("Redis sent a reply nobody asked for");
+                co_return;
+            }
+            Pending* p = pending_.front();
+            pending_.pop_front();
+            if (!p) continue;
+            p->reply = convert(reply.get());
+            p->timer.cancel();
+        }
+    }
+}
+
+asio::awaitable<Value> Client::await_reply(Pending& pending) {
+    if (!pending.done()) {
+        boost::system::error_code ec;
+        co_await pending.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    }
+    // Still nothing after the deadline: the connection is stuck; drop it and everyone waiting on it.
+    if (!pending.done()) reset("Redis did not answer in time");
+    if (pending.failure) throw marquee::BackendUnavailable(*pending.failure);
+    co_return std::move(*pending.reply);
+}
+
+asio::awaitable<Value> Client::command(std::vector<std::string> args) {
+    co_await ensure_connected();
+    Pending pending(executor_);
+    pending.timer.expires_after(kCommandDeadline);
+    enqueue(args, &pending);
+    co_return co_await await_reply(pending);
+}
+
+asio::awaitable<std::vector<Value>> Client::pipeline(std::vector<std::vector<std::string>> commands) {
+    co_await ensure_connected();
+    std::vector<std::unique_ptr<Pending>> pendings;
+    pendings.reserve(commands.size());
+    for (const auto& c : commands) {
+        pendings.push_back(std::make_unique<Pending>(executor_));
+        pendings.back()->timer.expires_after(kCommandDeadline);
+        enqueue(c, pendings.back().get());
+    }
+    std::vector<Value> replies;
+    replies.reserve(commands.size());
+    for (auto& p : pendings) replies.push_back(co_await await_reply(*p));
+    co_return replies;
+}
+
+asio::awaitable<Value> Client::eval(const Script& script, const std::vector<std::string>& keys,
+                                    const std::vector<std::string>& args) {
+    auto build = [&](const std::string& verb, const std::string& what) {
+        std::vector<std::string> cmd{verb, what, std::to_string(keys.size())};
+        cmd.insert(cmd.end(), keys.begin(), keys.end());
+        cmd.insert(cmd.end(), args.begin(), args.end());
+        return cmd;
+    };
+    Value reply = co_await command(build("EVALSHA", script.sha));
+    // After a restart or SCRIPT FLUSH the server has forgotten the script: EVAL loads it again.
+    if (reply.is_error() && reply.str.rfind("NOSCRIPT", 0) == 0) reply = co_await command(build("EVAL", script.body));
+    co_return reply;
+}
+
+}  // namespace redis

@@ -1,0 +1,244 @@
+"""Test harness: starts a real `marquee serve` against the private PostgreSQL and Redis that
+./test.sh runs, and talks to it over HTTP. Standard library only."""
+
+import http.client
+import json
+import os
+import socket
+import subprocess
+import threading
+import time
+import unittest
+import uuid
+
+MARQUEE_BIN = os.environ.get("MARQUEE_BIN", os.path.join(os.path.dirname(__file__), "../../build/marquee"))
+DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://marquee@127.0.0.1:5433/marquee_test")
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/1")
+JWT_SECRET = "integration-test-secret"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def unique(prefix):
+    return f"{prefix} {uuid.uuid4().hex[:10]}"
+
+
+class Response:
+    def __init__(self, status, headers, body):
+        self.status = status
+        self.headers = headers
+        self.raw = body
+        try:
+            self.json = json.loads(body) if body else None
+        except ValueError:
+            self.json = None
+
+    def header(self, name):
+        return self.headers.get(name.lower())
+
+    def __repr__(self):
+        return f"<{self.status} {self.raw[:300]!r}>"
+
+
+class Server:
+    """One marquee process on a free port; stopped by stop() (SIGTERM, then SIGKILL)."""
+
+    def __init__(self, env=None, args=("serve",), database_url=DATABASE_URL, redis_url=REDIS_URL):
+        self.port = free_port()
+        self.env = dict(os.environ)
+        self.env.update({
+            "PORT": str(self.port),
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "JWT_SECRET": JWT_SECRET,
+            "THREADS": "2",
+            "RATE_LIMIT_PER_MINUTE": "0",
+            "LOG_LEVEL": "warn",
+        })
+        self.env.update(env or {})
+        self.log_path = f"/tmp/marquee-test-{self.port}.log"
+        self.log = open(self.log_path, "w")
+        self.process = subprocess.Popen([MARQUEE_BIN, *args], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        if "serve" in args:
+            self.wait_ready()
+
+    def wait_ready(self, timeout=20):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"marquee exited with {self.process.returncode}; see {self.log_path}")
+            try:
+                if self.request("GET", "/api/health").status == 200:
+                    return
+            except OSError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"marquee did not become healthy; see {self.log_path}")
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.log.close()
+
+    def token(self, sub, admin=False, ttl=3600, **claims):
+        args = [MARQUEE_BIN, "token", "--sub", sub, "--ttl", str(ttl)]
+        if admin:
+            args.append("--admin")
+        for k, v in claims.items():
+            args += [f"--{k}", v]
+        return subprocess.run(args, env=self.env, check=True, capture_output=True, text=True).stdout.strip()
+
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, content_type="application/json",
+                timeout=10):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            hdrs = dict(headers or {})
+            payload = raw
+            if body is not None:
+                payload = json.dumps(body).encode()
+            if payload is not None and content_type:
+                hdrs.setdefault("Content-Type", content_type)
+            if token:
+                hdrs["Authorization"] = f"Bearer {token}"
+            conn.request(method, path, body=payload, headers=hdrs)
+            r = conn.getresponse()
+            data = r.read().decode()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        finally:
+            conn.close()
+
+
+class Proxy:
+    """A TCP relay in front of PostgreSQL or Redis that a test can cut (stop) and restore (start),
+    to simulate an outage without touching the servers other tests use."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        self.port = free_port()
+        self.listener = None
+        self.conns = []
+        self.lock = threading.Lock()
+        self.start()
+
+    def start(self):
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", self.port))
+        self.listener.listen(128)
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def stop(self):
+        self.listener.close()
+        with self.lock:
+            for c in self.conns:
+                try:
+                    c.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+                c.close()
+            self.conns = []
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.conns += [client, upstream]
+            threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
+            threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
+
+    @staticmethod
+    def _pipe(src, dst):
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                dst.sendall(data)
+        except OSError:
+            pass
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+class ServerTestCase(unittest.TestCase):
+    """A test class sharing one server; subclasses may set SERVER_ENV."""
+
+    SERVER_ENV = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(env=cls.SERVER_ENV)
+        cls.admin = cls.server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
+        cls.user = cls.server.token("user-" + uuid.uuid4().hex[:8])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+
+    def call(self, *args, **kwargs):
+        return self.server.request(*args, **kwargs)
+
+    def assertError(self, response, status, code, message_contains=None):
+        self.assertEqual(response.status, status, response)
+        self.assertIsNotNone(response.json, response)
+        self.assertEqual(set(response.json.keys()), {"error"}, response)
+        self.assertEqual(response.json["error"]["code"], code, response)
+        self.assertIsInstance(response.json["error"]["message"], str)
+        if message_contains:
+            self.assertIn(message_contains, response.json["error"]["message"], response)
+
+    # ---- catalogue builders (through the admin API) ------------------------------------------
+
+    def create_movie(self, **overrides):
+        body = {"title": unique("Movie"), "durationMins": 120, "releaseDate": "2024-01-01", "rating": 7.5,
+                "genres": ["Drama"], "language": "English", "format": "2D",
+                "cast": [{"name": "Lead Actor", "role": "Hero", "billingOrder": 1}],
+                "crew": [{"name": "A Director", "role": "Director"}]}
+        body.update(overrides)
+        r = self.call("POST", "/api/v1/admin/movies", body, token=self.admin)
+        self.assertEqual(r.status, 201, r)
+        return r.json
+
+    def create_theatre(self, **overrides):
+        body = {"name": unique("Theatre"), "address": "1 Main St", "city": "Testville",
+                "geo": {"lat": 12.97, "lng": 77.59}, "timezone": "Asia/Kolkata", "cancellationAvailable": True}
+        body.update(overrides)
+        r = self.call("POST", "/api/v1/admin/theatres", body, token=self.admin)
+        self.assertEqual(r.status, 201, r)
+        return r.json
+
+    def create_screen(self, theatre_id, rows=3, seats=4, **overrides):
+        body = {"screenName": unique("Screen"), "screenType": "Standard",
+                "rows": [{"rowLabel": chr(65 + i), "seatNumbers": list(range(1, seats + 1)), "seatType": "REGULAR"}
+                         for i in range(rows)]}
+        body.update(overrides)
+        r = self.call("POST", f"/api/v1/admin/theatres/{theatre_id}/screens", body, token=self.admin)
+        self.assertEqual(r.status, 201, r)
+        return r.json
+
+    def create_show(self, movie_id, screen_id, start_time, price=280):
+        r = self.call("POST", "/api/v1/admin/shows",
+                      {"movieId": movie_id, "screenId": screen_id, "startTime": start_time, "price": price},
+                      token=self.admin)
+        self.assertEqual(r.status, 201, r)
+        return r.json

@@ -1,0 +1,183 @@
+"""The HTTP surface shared by every endpoint: health, the error envelope, request ids, auth,
+body limits, malformed requests, keep-alive and rate limiting (SPEC §2)."""
+
+import base64
+import hashlib
+import hmac
+import json
+import socket
+import subprocess
+import time
+import unittest
+
+from harness import JWT_SECRET, MARQUEE_BIN, Server, ServerTestCase
+
+
+def b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def hs256(header, payload, secret=JWT_SECRET):
+    signing_input = f"{b64(json.dumps(header).encode())}.{b64(json.dumps(payload).encode())}"
+    sig = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{b64(sig)}"
+
+
+class HttpSurfaceTest(ServerTestCase):
+    def raw_exchange(self, data, read_timeout=5):
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=read_timeout) as s:
+            s.sendall(data)
+            chunks = []
+            try:
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+            except socket.timeout:
+                pass
+            return b"".join(chunks).decode(errors="replace")
+
+    def test_health_reports_both_servers(self):
+        r = self.call("GET", "/api/health")
+        self.assertEqual(r.status, 200)
+        self.assertEqual(r.json, {"status": "ok", "postgres": "ok", "redis": "ok"})
+        self.assertEqual(r.header("content-type"), "application/json")
+
+    def test_unknown_route_is_404_in_the_envelope(self):
+        self.assertError(self.call("GET", "/api/v1/nothing-here"), 404, "NOT_FOUND")
+        self.assertError(self.call("GET", "/"), 404, "NOT_FOUND")
+        self.assertError(self.call("GET", "/api/health/"), 404, "NOT_FOUND")
+
+    def test_wrong_method_is_405_with_allow(self):
+        r = self.call("DELETE", "/api/health")
+        self.assertError(r, 405, "METHOD_NOT_ALLOWED")
+        self.assertEqual(r.header("allow"), "GET")
+        self.assertError(self.call("PUT", "/api/v1/admin/movies", {}), 405, "METHOD_NOT_ALLOWED")
+
+    def test_request_id_is_echoed_or_generated(self):
+        r = self.call("GET", "/api/health", headers={"X-Request-Id": "trace-abc-123"})
+        self.assertEqual(r.header("x-request-id"), "trace-abc-123")
+        generated = self.call("GET", "/api/health").header("x-request-id")
+        self.assertRegex(generated, r"^[0-9a-f]{16}$")
+        self.assertNotEqual(generated, self.call("GET", "/api/health").header("x-request-id"))
+        # Errors carry it too, and an unprintable id is replaced rather than echoed.
+        self.assertEqual(self.call("GET", "/nope", headers={"X-Request-Id": "e-1"}).header("x-request-id"), "e-1")
+        self.assertRegex(self.call("GET", "/api/health", headers={"X-Request-Id": "a b"}).header("x-request-id"),
+                         r"^[0-9a-f]{16}$")
+
+    def test_protected_endpoint_needs_a_valid_token(self):
+        path = "/api/v1/admin/theatres"
+        self.assertError(self.call("POST", path, {}), 401, "UNAUTHORIZED")
+        self.assertError(self.call("POST", path, {}, headers={"Authorization": "Basic abc"}), 401, "UNAUTHORIZED")
+        self.assertError(self.call("POST", path, {}, token="not.a.jwt"), 401, "UNAUTHORIZED")
+        now = int(time.time())
+        good_claims = {"sub": "eve", "exp": now + 60, "roles": ["admin"]}
+        self.assertError(self.call("POST", path, {}, token=hs256({"alg": "HS256"}, good_claims, "wrong-secret")),
+                         401, "UNAUTHORIZED")
+        self.assertError(self.call("POST", path, {}, token=hs256({"alg": "HS256"}, {**good_claims, "exp": now - 5})),
+                         401, "UNAUTHORIZED", "expired")
+        self.assertError(self.call("POST", path, {}, token=hs256({"alg": "HS256"}, {"sub": "eve", "roles": ["admin"]})),
+                         401, "UNAUTHORIZED", "exp")
+        none_header = b64(b'{"alg":"none"}')
+        unsigned = f"{none_header}.{b64(json.dumps(good_claims).encode())}."
+        self.assertError(self.call("POST", path, {}, token=unsigned), 401, "UNAUTHORIZED")
+        # A hand-made HS256 token with the right secret is accepted (validation error, not 401).
+        self.assertError(self.call("POST", path, {}, token=hs256({"alg": "HS256", "typ": "JWT"}, good_claims)),
+                         400, "VALIDATION_ERROR")
+
+    def test_admin_endpoints_need_the_admin_role(self):
+        self.assertError(self.call("POST", "/api/v1/admin/movies", {"title": "x"}, token=self.user), 403, "FORBIDDEN")
+        self.assertError(self.call("POST", "/api/v1/admin/shows", {}, token=self.user), 403, "FORBIDDEN")
+
+    def test_body_must_be_json(self):
+        path = "/api/v1/admin/theatres"
+        self.assertError(self.call("POST", path, raw=b"name=x", content_type="application/x-www-form-urlencoded",
+                                   token=self.admin), 415, "UNSUPPORTED_MEDIA_TYPE")
+        self.assertError(self.call("POST", path, raw=b"{}", content_type=None, token=self.admin),
+                         415, "UNSUPPORTED_MEDIA_TYPE")
+        self.assertError(self.call("POST", path, raw=b"{\"name\": ", token=self.admin), 400, "VALIDATION_ERROR",
+                         "malformed JSON")
+        self.assertError(self.call("POST", path, raw=b"[1,2]", token=self.admin), 400, "VALIDATION_ERROR")
+        self.assertError(self.call("POST", path, raw=b"", token=self.admin), 400, "VALIDATION_ERROR")
+        deep = b"[" * 5000 + b"]" * 5000
+        self.assertError(self.call("POST", path, raw=deep, token=self.admin), 400, "VALIDATION_ERROR")
+        ok = self.call("POST", path, raw=b'{"name":"x"}', content_type="application/json; charset=utf-8",
+                       token=self.admin)
+        self.assertError(ok, 400, "VALIDATION_ERROR", "city")
+
+    def test_body_over_64_kib_is_413(self):
+        big = json.dumps({"name": "x" * (70 * 1024)}).encode()
+        self.assertError(self.call("POST", "/api/v1/admin/theatres", raw=big, token=self.admin),
+                         413, "PAYLOAD_TOO_LARGE")
+        # The server is still fine afterwards.
+        self.assertEqual(self.call("GET", "/api/health").status, 200)
+
+    def test_malformed_http_gets_400_and_the_server_survives(self):
+        reply = self.raw_exchange(b"THIS IS NOT HTTP\r\n\r\n")
+        self.assertIn("400", reply.split("\r\n")[0])
+        self.assertIn('"code":"VALIDATION_ERROR"', reply)
+        reply = self.raw_exchange(b"GET /api/health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
+        self.assertIn("400", reply.split("\r\n")[0])
+        reply = self.raw_exchange(b"GET /api/%zz HTTP/1.1\r\nHost: x\r\n\r\n")
+        self.assertRegex(reply.split("\r\n")[0], r" 40[04] ")
+        reply = self.raw_exchange(b"POST /api/v1/admin/theatres HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nabc", 1)
+        self.assertEqual(reply, "")  # incomplete body: nothing answered, connection closed or timed out
+        self.assertEqual(self.call("GET", "/api/health").status, 200)
+
+    def test_keep_alive_serves_many_requests_on_one_connection(self):
+        request = b"GET /api/health HTTP/1.1\r\nHost: x\r\n\r\n"
+        with socket.create_connection(("127.0.0.1", self.server.port), timeout=5) as s:
+            # Pipelined: three requests in one write, three responses back in order.
+            s.sendall(request * 3)
+            data = b""
+            while data.count(b"HTTP/1.1 200") < 3:
+                chunk = s.recv(65536)
+                self.assertTrue(chunk, "connection closed early")
+                data += chunk
+        self.assertEqual(data.count(b'"status":"ok"'), 3)
+
+    def test_connection_close_is_honoured(self):
+        reply = self.raw_exchange(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        self.assertIn("HTTP/1.1 200", reply)
+        self.assertIn("Connection: close", reply)
+
+
+class RateLimitTest(ServerTestCase):
+    SERVER_ENV = {"RATE_LIMIT_PER_MINUTE": "3"}
+
+    def test_fourth_call_in_a_minute_is_429_with_retry_after(self):
+        statuses = [self.call("POST", "/api/v1/admin/theatres", {}, token=self.admin).status for _ in range(3)]
+        self.assertEqual(statuses, [400, 400, 400])
+        r = self.call("POST", "/api/v1/admin/theatres", {}, token=self.admin)
+        self.assertError(r, 429, "RATE_LIMITED")
+        self.assertGreaterEqual(int(r.header("retry-after")), 1)
+        self.assertLessEqual(int(r.header("retry-after")), 60)
+        # Per endpoint and per user: another endpoint and another user are unaffected.
+        self.assertEqual(self.call("POST", "/api/v1/admin/shows", {}, token=self.admin).status, 400)
+        other_admin = self.server.token("other-admin-" + str(time.time()), admin=True)
+        self.assertEqual(self.call("POST", "/api/v1/admin/theatres", {}, token=other_admin).status, 400)
+        # Public endpoints are not rate limited.
+        for _ in range(5):
+            self.assertEqual(self.call("GET", "/api/health").status, 200)
+
+
+class GracefulShutdownTest(unittest.TestCase):
+    def test_sigterm_stops_the_server_cleanly(self):
+        server = Server()
+        self.assertEqual(server.request("GET", "/api/health").status, 200)
+        server.process.terminate()
+        self.assertEqual(server.process.wait(10), 0)
+        server.log.close()
+
+    def test_bad_configuration_stops_at_start_naming_the_variable(self):
+        for var, value in [("PORT", "abc"), ("THREADS", "0"), ("HOLD_TTL_SECONDS", "-1"), ("REDIS_URL", "http://x"),
+                           ("NOTIFY_SINK", "carrier-pigeon"), ("RATE_LIMIT_PER_MINUTE", "lots")]:
+            r = subprocess.run([MARQUEE_BIN, "serve"], env={var: value}, capture_output=True, text=True, timeout=10)
+            self.assertEqual(r.returncode, 2, (var, r))
+            self.assertIn(var, r.stderr)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
