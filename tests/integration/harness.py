@@ -137,6 +137,12 @@ class Proxy:
         threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
 
     def stop(self):
+        # shutdown() first: on Linux, close() alone does not wake a thread blocked in accept(), and
+        # that listener would go on accepting.
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
         with self.lock:
             for c in self.conns:
