@@ -125,6 +125,8 @@ class MoviesTest(ServerTestCase):
         for query in ("category=popular", "limit=0", "limit=51", "limit=ten", "cursor=%%%", "cursor=bm90LWEtY3Vyc29y"):
             self.assertError(self.call("GET", f"/api/v1/movies?{query}"), 400, "VALIDATION_ERROR")
         # A trending cursor is not a recommended cursor.
+        self.create_movie()
+        self.create_movie()
         r = self.call("GET", "/api/v1/movies?category=trending&limit=1")
         self.assertIsNotNone(r.json["nextCursor"])
         self.assertError(self.call("GET", f"/api/v1/movies?category=recommended&cursor={r.json['nextCursor']}"),
