@@ -1,5 +1,6 @@
 #include "app/routes.hpp"
 
+#include "booking/routes.hpp"
 #include "catalog/routes.hpp"
 #include "common/json_writer.hpp"
 
@@ -26,6 +27,7 @@ http::Router build_router() {
     http::Router router;
     router.add(http::Method::Get, "/api/health", http::Access::Public, health);
     catalog::add_routes(router);
+    booking::add_routes(router);
     return router;
 }
 

@@ -4,6 +4,7 @@
 #include "app/routes.hpp"
 #include "app/services.hpp"
 #include "auth/users.hpp"
+#include "booking/show_info.hpp"
 #include "http/server.hpp"
 #include "jobs/health_probe.hpp"
 #include "pg/pool.hpp"
@@ -30,12 +31,13 @@ struct Worker {
         : ioc(1),
           db(ioc.get_executor(), config.database_url, config.pg_pool_size),
           redis(ioc.get_executor(), config.redis_host, config.redis_port, config.redis_db),
-          services{config, db, redis, users, health} {}
+          services{config, db, redis, users, shows, health} {}
 
     asio::io_context ioc;
     pg::Pool db;
     redis::Client redis;
     auth::UserRegistry users;
+    booking::ShowDirectory shows;
     Services services;
     std::optional<http::Listener> listener;
 };

@@ -6,6 +6,7 @@
 namespace pg { class Pool; }
 namespace redis { class Client; }
 namespace marquee::auth { class UserRegistry; }
+namespace marquee::booking { class ShowDirectory; }
 
 namespace marquee {
 
@@ -23,6 +24,7 @@ struct Services {
     pg::Pool& db;
     redis::Client& redis;
     auth::UserRegistry& users;
+    booking::ShowDirectory& shows;
     HealthState& health;
 };
 

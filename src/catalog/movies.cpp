@@ -297,7 +297,8 @@ boost::asio::awaitable<http::Response> admin_create_movie(http::RequestContext& 
         co_await tx.commit();
     }
     co_await invalidate_movie(ctx.services.redis, movie_id);
-    co_return http::json_response(201, render_details(co_await load_details(ctx.services, movie_id)));
+    auto created = co_await load_details(ctx.services, movie_id);
+    co_return http::json_response(201, render_details(created));
 }
 
 boost::asio::awaitable<http::Response> admin_patch_movie(http::RequestContext& ctx) {
@@ -313,7 +314,8 @@ boost::asio::awaitable<http::Response> admin_patch_movie(http::RequestContext& c
         co_await tx.commit();
     }
     co_await invalidate_movie(ctx.services.redis, movie_id);
-    co_return http::json_response(200, render_details(co_await load_details(ctx.services, movie_id)));
+    auto patched = co_await load_details(ctx.services, movie_id);
+    co_return http::json_response(200, render_details(patched));
 }
 
 }  // namespace marquee::catalog

@@ -1,5 +1,6 @@
 #include "catalog/shows.hpp"
 
+#include "booking/seat_store.hpp"
 #include "catalog/cache.hpp"
 #include "catalog/occupancy.hpp"
 #include "common/errors.hpp"
@@ -122,7 +123,13 @@ std::optional<NearPoint> parse_near(std::optional<std::string_view> text) {
     return p;
 }
 
+// Shows-by-date is cached without its live part, the occupancy status of each show. A cached page is
+// "<showId>:<totalSeats>,…\n" followed by the JSON with kStatusMark where each status goes: the mark
+// is a raw control character, which JSON text never contains unescaped.
+constexpr char kStatusMark = '\x01';
+
 std::string render_shows(const std::string& movie_id, const std::string& date, const pg::Result& rows, bool near) {
+    std::string index;
     std::string body;
     JsonWriter w(body);
     w.begin_object();
@@ -149,16 +156,49 @@ std::string render_shows(const std::string& movie_id, const std::string& date, c
         w.field("startTime", local_time(rows, i, 8));
         w.field("endTime", local_time(rows, i, 10));
         w.key("price").raw(money_json(rows.text(i, 12)));
-        // Occupancy is not tracked before seat holds exist (issue #3); an unbooked show is AVAILABLE.
-        w.field("status", show_status(0, rows.integer(i, 15), false));
+        w.key("status").raw(std::string_view(&kStatusMark, 1));
         w.field("screenId", rows.text(i, 13));
         w.field("screenName", rows.text(i, 14));
         w.end_object();
+        index += std::string(rows.text(i, 7)) + ':' + std::string(rows.text(i, 15)) + ',';
     }
     if (!current.empty()) w.end_array().end_object();
     w.end_array();
     w.end_object();
-    return body;
+    return index + '\n' + body;
+}
+
+// Fills in each show's status from live occupancy (held + sold seats, one Redis round trip).
+boost::asio::awaitable<std::string> with_live_status(Services& services, const std::string& page) {
+    auto newline = page.find('\n');
+    std::vector<std::string> show_ids;
+    std::vector<long long> totals;
+    for (std::size_t pos = 0; pos < newline;) {
+        auto colon = page.find(':', pos), comma = page.find(',', pos);
+        show_ids.push_back(page.substr(pos, colon - pos));
+        totals.push_back(std::stoll(page.substr(colon + 1, comma - colon - 1)));
+        pos = comma + 1;
+    }
+    std::vector<long long> occupied(show_ids.size(), 0);
+    try {
+        occupied = co_await booking::SeatStore(services.redis, services.db).occupancy(show_ids);
+    } catch (const BackendUnavailable&) {
+        // Without Redis nobody can hold seats; the listing itself is still worth serving.
+    }
+    std::string body;
+    body.reserve(page.size() - newline + 16 * show_ids.size());
+    std::size_t next = 0;
+    for (std::size_t i = newline + 1; i < page.size(); ++i) {
+        if (page[i] != kStatusMark) {
+            body += page[i];
+            continue;
+        }
+        body += '"';
+        body += show_status(occupied.at(next), totals.at(next), false);
+        body += '"';
+        ++next;
+    }
+    co_return body;
 }
 
 }  // namespace
@@ -199,7 +239,10 @@ boost::asio::awaitable<http::Response> movie_shows(http::RequestContext& ctx) {
     ResponseCache::Lookup cached;
     if (!near) {
         cached = co_await ResponseCache::lookup(ctx.services.redis, shows_cache_key(movie_id), field);
-        if (cached.body) co_return http::json_response(200, std::move(*cached.body));
+        if (cached.body) {
+            std::string body = co_await with_live_status(ctx.services, *cached.body);
+            co_return http::json_response(200, std::move(body));
+        }
     }
 
     // (No co_await inside ?: here: g++ 12 destroys the result of such an expression too early.)
@@ -212,9 +255,10 @@ boost::asio::awaitable<http::Response> movie_shows(http::RequestContext& ctx) {
         auto movie = co_await ctx.services.db.query(kMovieActive, movie_id);
         if (movie.empty() || !movie.boolean(0, 0)) throw ApiError::not_found("movie not found");
     }
-    std::string body = render_shows(movie_id, date, rows, near.has_value());
+    std::string page = render_shows(movie_id, date, rows, near.has_value());
     if (!near)
-        co_await ResponseCache::fill(ctx.services.redis, shows_cache_key(movie_id), field, body, cached.epoch, kShowsCacheTtl);
+        co_await ResponseCache::fill(ctx.services.redis, shows_cache_key(movie_id), field, page, cached.epoch, kShowsCacheTtl);
+    std::string body = co_await with_live_status(ctx.services, page);
     co_return http::json_response(200, std::move(body));
 }
 

@@ -1,0 +1,84 @@
+#pragma once
+#include "booking/show_info.hpp"
+
+#include <boost/asio/awaitable.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace pg { class Pool; }
+namespace redis { class Client; }
+
+namespace marquee::booking {
+
+// A hold as Redis keeps it.
+struct Hold {
+    std::string hold_id;
+    std::string show_id;
+    std::string user_id;
+    std::vector<std::string> seats;
+    std::int64_t expires_ms = 0;
+    std::string status;  // HELD, EXPIRED, RELEASED or CONVERTED
+    std::optional<std::string> order_id;
+};
+
+// The live state of every seat of a show, in Redis: who holds what until when, and what is sold.
+// All keys of one show share the hash tag {<showId>}, and every script gets all of them in KEYS, so
+// this runs unchanged on Redis Cluster. Each operation is one Lua script: atomic, all or nothing.
+//
+// Per show:  show:{S}         hash   init (state loaded from PostgreSQL), cancelled
+//            sold:{S}         set    seats of confirmed orders
+//            seats:{S}        hash   seat → owner (a hold id, or order:<id> for an unpaid order)
+//            seat_expiry:{S}  zset   seat → expiry (ms); an owner is only live before its expiry
+//            holds:{S}        hash   hold id → hold record (JSON)
+//            user_holds:{S}   hash   user → their current hold for the show
+//            hold_expiry:{S}  zset   hold id → when its record may be forgotten (expiry + 1 h)
+// Global:    hold_show:<id>   string the show of a hold, to find it by id alone
+//
+// If the show's state is missing (a new show, or Redis lost its data) it is rebuilt from
+// PostgreSQL (orders and order_seats) before the operation runs.
+class SeatStore {
+public:
+    SeatStore(redis::Client& redis, pg::Pool& db) : redis_(redis), db_(db) {}
+
+    struct Outcome {
+        enum class Kind { Ok, Taken, NotBookable, NotFound, WrongState };
+        Kind kind = Kind::Ok;
+        std::vector<std::string> taken;  // for Taken, in layout order
+        Hold hold;                       // for Ok and WrongState
+    };
+
+    // Locks all of `seats` for a new hold of `user`, or none; replaces the user's previous hold on the
+    // show only when it succeeds.
+    boost::asio::awaitable<Outcome> create_hold(const ShowInfo& show, const std::string& user,
+                                                const std::vector<std::string>& seats, int ttl_seconds);
+    // Swaps the seats of a HELD hold atomically, keeping its expiry.
+    boost::asio::awaitable<Outcome> change_hold(const ShowInfo& show, const std::string& user,
+                                                const std::string& hold_id, const std::vector<std::string>& seats);
+    // Frees the seats of a hold. Releasing twice is fine; a CONVERTED hold is WrongState.
+    boost::asio::awaitable<Outcome> release_hold(const std::string& show_id, const std::string& user,
+                                                 const std::string& hold_id);
+    // The hold if it exists and belongs to `user` (others' holds are reported as not found).
+    boost::asio::awaitable<std::optional<Hold>> find_hold(const std::string& user, const std::string& hold_id);
+    // The show a hold belongs to, if the hold is known.
+    boost::asio::awaitable<std::optional<std::string>> show_of_hold(const std::string& hold_id);
+
+    struct SeatMap {
+        std::vector<std::string> held;  // held, or in an order awaiting payment
+        std::vector<std::string> sold;
+    };
+    boost::asio::awaitable<SeatMap> seat_map(const ShowInfo& show);
+
+    // Held + sold seats of each show, for the occupancy status of a page of shows (one round trip).
+    boost::asio::awaitable<std::vector<long long>> occupancy(const std::vector<std::string>& show_ids);
+
+private:
+    boost::asio::awaitable<void> rebuild(const std::string& show_id);
+
+    redis::Client& redis_;
+    pg::Pool& db_;
+};
+
+}  // namespace marquee::booking

@@ -1,0 +1,80 @@
+#include "booking/show_info.hpp"
+
+#include "common/json_writer.hpp"
+#include "pg/pool.hpp"
+
+#include <boost/json/parse.hpp>
+
+#include <algorithm>
+
+namespace marquee::booking {
+
+namespace {
+
+constexpr pg::Statement kLoadShow{
+    "booking_show_info",
+    "SELECT s.show_id, s.movie_id, s.theatre_id, sc.screen_name, s.price::text, "
+    "extract(epoch FROM s.start_time)::bigint, "
+    "(SELECT json_agg(json_build_object('label', l.row_label, 'type', l.seat_type, 'numbers', l.seat_numbers) "
+    "   ORDER BY l.row_index) FROM seat_layouts l WHERE l.screen_id = s.screen_id)::text "
+    "FROM shows s JOIN screens sc ON sc.screen_id = s.screen_id WHERE s.show_id = $1"};
+
+// Bounded memory; a show dropped from the cache costs one query to load again.
+constexpr std::size_t kMaxCachedShows = 20'000;
+
+std::shared_ptr<const ShowInfo> build(const pg::Result& r) {
+    auto info = std::make_shared<ShowInfo>();
+    info->show_id = std::string(r.text(0, 0));
+    info->movie_id = std::string(r.text(0, 1));
+    info->theatre_id = std::string(r.text(0, 2));
+    info->screen_name = std::string(r.text(0, 3));
+    info->price = Money::parse_decimal(r.text(0, 4)).value_or(Money{});
+    info->start = r.integer(0, 5);
+
+    JsonWriter w(info->layout_json);
+    w.begin_object().key("rows").begin_array();
+    int order = 0;
+    auto layout = boost::json::parse(r.text(0, 6));
+    for (const auto& row_value : layout.as_array()) {
+        const auto& row = row_value.as_object();
+        ShowInfo::Row out{std::string(row.at("label").as_string()), std::string(row.at("type").as_string()), {}};
+        for (const auto& n : row.at("numbers").as_array()) out.numbers.push_back(static_cast<int>(n.as_int64()));
+        std::sort(out.numbers.begin(), out.numbers.end());
+        w.begin_object();
+        w.field("rowLabel", out.label);
+        w.field("seatType", out.seat_type);
+        w.key("seats").begin_array();
+        for (int n : out.numbers) {
+            std::string seat = out.label + std::to_string(n);
+            w.string(seat);
+            info->seat_order.emplace(std::move(seat), order++);
+        }
+        w.end_array().end_object();
+        info->rows.push_back(std::move(out));
+    }
+    w.end_array().end_object();
+    return info;
+}
+
+}  // namespace
+
+void ShowInfo::sort_seats(std::vector<std::string>& seats) const {
+    std::sort(seats.begin(), seats.end(), [this](const std::string& a, const std::string& b) {
+        auto ia = seat_order.find(a), ib = seat_order.find(b);
+        int oa = ia == seat_order.end() ? INT32_MAX : ia->second;
+        int ob = ib == seat_order.end() ? INT32_MAX : ib->second;
+        return oa != ob ? oa < ob : a < b;
+    });
+}
+
+boost::asio::awaitable<std::shared_ptr<const ShowInfo>> ShowDirectory::find(pg::Pool& db, const std::string& show_id) {
+    if (auto it = shows_.find(show_id); it != shows_.end()) co_return it->second;
+    auto r = co_await db.query(kLoadShow, show_id);
+    if (r.empty()) co_return nullptr;
+    auto info = build(r);
+    if (shows_.size() >= kMaxCachedShows) shows_.clear();
+    shows_.emplace(show_id, info);
+    co_return info;
+}
+
+}  // namespace marquee::booking
