@@ -1,6 +1,7 @@
 """Test harness: starts a real `marquee serve` against the private PostgreSQL and Redis that
 ./test.sh runs, and talks to it over HTTP. Standard library only."""
 
+import datetime
 import http.client
 import json
 import os
@@ -242,9 +243,43 @@ class ServerTestCase(unittest.TestCase):
         self.assertEqual(r.status, 201, r)
         return r.json
 
+    def new_show(self, rows=3, seats=4, days_ahead=30, price=280):
+        """A fresh show on a fresh screen, so tests never share seats."""
+        movie = self.create_movie()
+        theatre = self.create_theatre()
+        screen = self.create_screen(theatre["theatreId"], rows=rows, seats=seats)
+        day = (datetime.date.today() + datetime.timedelta(days=days_ahead)).isoformat()
+        return self.create_show(movie["movieId"], screen["screenId"], f"{day}T18:00:00+05:30", price=price)
+
     def create_show(self, movie_id, screen_id, start_time, price=280):
         r = self.call("POST", "/api/v1/admin/shows",
                       {"movieId": movie_id, "screenId": screen_id, "startTime": start_time, "price": price},
                       token=self.admin)
         self.assertEqual(r.status, 201, r)
         return r.json
+
+
+def psql(sql):
+    """Runs SQL against the test database (for set-ups the API rightly refuses, like a past show)."""
+    return subprocess.run(["psql", DATABASE_URL, "-tAqc", sql], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def redis_cli(*args):
+    """A command on the tests' Redis database."""
+    port = REDIS_URL.rsplit(":", 1)[1].split("/")[0]
+    db = REDIS_URL.rsplit("/", 1)[1]
+    return subprocess.run(["redis-cli", "-p", port, "-n", db, *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+def in_parallel(calls):
+    """Runs the callables at once (released together by a barrier) and returns their results in order."""
+    import concurrent.futures
+    barrier = threading.Barrier(len(calls))
+
+    def run(call):
+        barrier.wait()
+        return call()
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return list(pool.map(run, calls))
