@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Measures the read paths with wrk against a fresh marquee (demo data) and a bare Beast server.
+# Measures marquee with wrk against a bare Beast server and against the raw Redis script rate:
+# health, movies list, shows-by-date, seat map and hold creation, on the demo catalogue.
 #   bench/run.sh                 10 s per endpoint, 64 connections
 #   DURATION=30 CONNECTIONS=128 bench/run.sh
 # Prints a table; the numbers go into docs/benchmarks.md by hand, with the machine they came from.
@@ -24,7 +25,9 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
 
-PORT=$MARQUEE_PORT THREADS=$THREADS RATE_LIMIT_PER_MINUTE=0 "$BIN" serve --no-jobs > "$LOCAL/bench-marquee.log" 2>&1 &
+# The rate limiter stays on the path (one Redis script per protected request) with a limit no
+# benchmark reaches.
+PORT=$MARQUEE_PORT THREADS=$THREADS RATE_LIMIT_PER_MINUTE=1000000 "$BIN" serve --no-jobs > "$LOCAL/bench-marquee.log" 2>&1 &
 pids+=($!)
 "$BUILD_DIR/bench/bare_beast" $BARE_PORT "$THREADS" &
 pids+=($!)
@@ -32,28 +35,55 @@ for _ in $(seq 100); do curl -sf "http://127.0.0.1:$MARQUEE_PORT/api/health" >/d
 
 MOVIE=550e8400-e29b-41d4-a716-446655440001
 TOMORROW=$(date -u -d tomorrow +%F)
+export BENCH_DIR="$ROOT/bench"
+# Holds and seat maps spread over every future show of the demo's 240-seat screens; 240 users.
+HOLD_SHOWS=$(psql "$DATABASE_URL" -tAc "SELECT string_agg(show_id::text, ',') FROM shows s JOIN screens sc USING (screen_id)
+  WHERE sc.total_seats = 240 AND s.start_time > now() + interval '10 minutes' AND s.status <> 'CANCELLED'")
+export HOLD_SHOWS
+export HOLD_TOKENS="$LOCAL/bench-tokens.txt"
+for k in $(seq 0 239); do "$BIN" token --sub "bench-user-$k" --ttl 86400; done > "$HOLD_TOKENS"
+
 declare -A URLS=(
   [bare]="http://127.0.0.1:$BARE_PORT/"
   [health]="http://127.0.0.1:$MARQUEE_PORT/api/health"
   [movies]="http://127.0.0.1:$MARQUEE_PORT/api/v1/movies?category=trending&limit=20"
   [shows]="http://127.0.0.1:$MARQUEE_PORT/api/v1/movies/$MOVIE/shows?date=$TOMORROW"
+  [seatmap]="http://127.0.0.1:$MARQUEE_PORT"
+  [holds]="http://127.0.0.1:$MARQUEE_PORT"
 )
-ORDER=(bare health movies shows)
+declare -A SCRIPTS=([seatmap]=seatmap.lua [holds]=holds.lua)
+ORDER=(bare health movies shows seatmap holds)
 
 declare -A RPS
 printf '%-8s %12s %9s %9s %8s %8s\n' endpoint "req/s" "p50 ms" "p99 ms" non-2xx errors
 for name in "${ORDER[@]}"; do
+  script="$ROOT/bench/${SCRIPTS[$name]:-report.lua}"
   # A short warm-up fills caches and opens connections; only the second run is reported.
-  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s -s "$ROOT/bench/report.lua" "${URLS[$name]}" >/dev/null
+  wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s -s "$script" "${URLS[$name]}" >/dev/null
   read -r _ rps p50 p99 status errors < <(wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${DURATION}s" --latency \
-    -s "$ROOT/bench/report.lua" "${URLS[$name]}" | grep '^RESULT')
+    -s "$script" "${URLS[$name]}" | grep '^RESULT')
   RPS[$name]=$rps
   printf '%-8s %12s %9s %9s %8s %8s\n' "$name" "$rps" "$p50" "$p99" "$status" "$errors"
 done
+
+# The same hold script, straight into Redis: one user replacing its hold with a random seat, on
+# keys of the same shape (a bench show whose state is initialised).
+SHA=$(redis-cli -p "$REDIS_PORT" SCRIPT LOAD "$(cat "$ROOT/src/booking/lua/prelude.lua" "$ROOT/src/booking/lua/create_hold.lua")")
+S="{bench-show}"
+redis-cli -p "$REDIS_PORT" HSET "show:$S" init 1 cancelled 0 >/dev/null
+REDIS_RPS=$(redis-benchmark -p "$REDIS_PORT" -c "$CONNECTIONS" -n $((DURATION * 20000)) -r 240 --csv \
+  EVALSHA "$SHA" 7 "show:$S" "sold:$S" "seats:$S" "seat_expiry:$S" "holds:$S" "user_holds:$S" "hold_expiry:$S" \
+  bench-user hold-__rand_int__ 300000 3600000 "A__rand_int__" | tail -1 | cut -d, -f2 | tr -d '"')
+printf '%-8s %12.0f   (redis-benchmark, the same Lua script)\n' "redis" "$REDIS_RPS"
+redis-cli -p "$REDIS_PORT" DEL "show:$S" "sold:$S" "seats:$S" "seat_expiry:$S" "holds:$S" "user_holds:$S" "hold_expiry:$S" >/dev/null
+
 echo
-awk -v b="${RPS[bare]}" -v h="${RPS[health]}" -v m="${RPS[movies]}" -v s="${RPS[shows]}" 'BEGIN {
+awk -v b="${RPS[bare]}" -v h="${RPS[health]}" -v m="${RPS[movies]}" -v s="${RPS[shows]}" \
+    -v sm="${RPS[seatmap]}" -v hd="${RPS[holds]}" -v r="$REDIS_RPS" 'BEGIN {
   printf "bare / health      = %.2fx  (bar: at most 1.5x)\n", b / h
   printf "movies / health    = %.0f%%\n", 100 * m / h
   printf "shows / health     = %.0f%%  (bar: at least 60%%)\n", 100 * s / h
+  printf "seatmap / health   = %.0f%%  (bar: at least 60%%)\n", 100 * sm / h
+  printf "holds / redis      = %.0f%%  (bar: at least 50%%)\n", 100 * hd / r
 }'
 echo "(wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, marquee THREADS=$THREADS, $(nproc) cores)"

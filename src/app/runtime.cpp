@@ -3,6 +3,7 @@
 #include "app/logging.hpp"
 #include "app/routes.hpp"
 #include "app/services.hpp"
+#include "auth/token_cache.hpp"
 #include "auth/users.hpp"
 #include "booking/show_info.hpp"
 #include "http/server.hpp"
@@ -31,11 +32,13 @@ struct Worker {
         : ioc(1),
           db(ioc.get_executor(), config.database_url, config.pg_pool_size),
           redis(ioc.get_executor(), config.redis_host, config.redis_port, config.redis_db),
-          services{config, db, redis, users, shows, health} {}
+          tokens(config.jwt_secret),
+          services{config, db, redis, tokens, users, shows, health} {}
 
     asio::io_context ioc;
     pg::Pool db;
     redis::Client redis;
+    auth::TokenCache tokens;
     auth::UserRegistry users;
     booking::ShowDirectory shows;
     Services services;
@@ -110,6 +113,8 @@ int run(const Config& config, RunMode mode) {
     for (std::size_t i = 1; i < workers.size(); ++i) threads.emplace_back([&w = *workers[i]] { w.ioc.run(); });
     first.ioc.run();
     for (auto& t : threads) t.join();
+    for (auto& w : workers)
+        if (w->listener) w->listener->flush_log();
     spdlog::info("stopped");
     flush_logging();
     // Skip destructors: coroutine frames still parked on the stopped loops refer to pools and

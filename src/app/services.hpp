@@ -5,7 +5,10 @@
 
 namespace pg { class Pool; }
 namespace redis { class Client; }
-namespace marquee::auth { class UserRegistry; }
+namespace marquee::auth {
+class TokenCache;
+class UserRegistry;
+}  // namespace marquee::auth
 namespace marquee::booking { class ShowDirectory; }
 
 namespace marquee {
@@ -23,6 +26,7 @@ struct Services {
     const Config& config;
     pg::Pool& db;
     redis::Client& redis;
+    auth::TokenCache& tokens;
     auth::UserRegistry& users;
     booking::ShowDirectory& shows;
     HealthState& health;

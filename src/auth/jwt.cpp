@@ -65,6 +65,7 @@ Principal verify_token(std::string_view token, std::string_view secret, EpochSec
 
     Principal p;
     p.user_id = std::string(sub->as_string());
+    p.expires_at = static_cast<EpochSeconds>(exp_value);
     if (auto* v = claims.if_contains("name"); v && v->is_string()) p.name = std::string(v->as_string());
     if (auto* v = claims.if_contains("email"); v && v->is_string()) p.email = std::string(v->as_string());
     if (auto* roles = claims.if_contains("roles"); roles && roles->is_array())

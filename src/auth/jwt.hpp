@@ -14,6 +14,7 @@ struct Principal {
     std::optional<std::string> name;
     std::optional<std::string> email;
     bool admin = false;
+    EpochSeconds expires_at = 0;
 };
 
 // Verifies an HS256 JWT: the header must name HS256 (no "none", no other algorithm), the signature

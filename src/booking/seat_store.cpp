@@ -1,5 +1,6 @@
 #include "booking/seat_store.hpp"
 
+#include "booking/lua_scripts.hpp"
 #include "common/errors.hpp"
 #include "common/text.hpp"
 #include "pg/pool.hpp"
@@ -13,183 +14,25 @@ namespace marquee::booking {
 
 namespace {
 
+// The seat_expiry score of a sold seat (SOLD_SCORE in lua/prelude.lua).
+constexpr const char* kSoldScore = "9000000000000000";
+
 // How long a hold stays readable (as EXPIRED, RELEASED …) after it expires.
 constexpr std::int64_t kHoldRetentionMs = 3'600'000;
 
-// Shared by every script: key names, Redis's clock, and the helpers that keep seats and holds
-// consistent. KEYS are always the seven keys of SeatStore's comment, in that order.
-constexpr const char* kPrelude = R"lua(
-local SHOW, SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+// A script as Redis runs it: the shared prelude, then the script's own file (src/booking/lua/).
+std::string script(std::string_view name) {
+    std::string text(lua_source("prelude"));
+    return text.append(lua_source(name));
+}
 
--- Forget seats whose owner expired and hold records past their retention (bounded work per call).
-local function prune()
-  local seats = redis.call('ZRANGEBYSCORE', SEAT_EXP, '-inf', now, 'LIMIT', 0, 500)
-  if #seats > 0 then
-    redis.call('HDEL', SEATS, unpack(seats))
-    redis.call('ZREM', SEAT_EXP, unpack(seats))
-  end
-  local ids = redis.call('ZRANGEBYSCORE', HOLD_EXP, '-inf', now, 'LIMIT', 0, 100)
-  for _, id in ipairs(ids) do
-    local raw = redis.call('HGET', HOLDS, id)
-    if raw then
-      local user = cjson.decode(raw).u
-      if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
-    end
-  end
-  if #ids > 0 then
-    redis.call('HDEL', HOLDS, unpack(ids))
-    redis.call('ZREM', HOLD_EXP, unpack(ids))
-  end
-end
+const redis::Script kCreateHold(script("create_hold"));
 
-local function check_show()
-  local state = redis.call('HMGET', SHOW, 'init', 'cancelled')
-  if not state[1] then return 'REBUILD' end
-  if state[2] == '1' then return 'NOT_BOOKABLE' end
-  return nil
-end
+const redis::Script kChangeHold(script("change_hold"));
 
-local function load_hold(id)
-  local raw = redis.call('HGET', HOLDS, id)
-  if not raw then return nil end
-  local h = cjson.decode(raw)
-  if h.st == 'HELD' and h.e <= now then h.st = 'EXPIRED' end
-  return h
-end
+const redis::Script kReleaseHold(script("release_hold"));
 
-local function save_hold(id, h)
-  redis.call('HSET', HOLDS, id, cjson.encode(h))
-end
-
-local function live_owner(seat)
-  local expires = redis.call('ZSCORE', SEAT_EXP, seat)
-  if expires and tonumber(expires) > now then return redis.call('HGET', SEATS, seat) end
-  return false
-end
-
--- The seats of `wanted` that are sold, or owned by anyone but `mine` (a hold id, or false).
-local function taken_seats(wanted, mine)
-  local taken = {}
-  for _, seat in ipairs(wanted) do
-    if redis.call('SISMEMBER', SOLD, seat) == 1 then
-      taken[#taken + 1] = seat
-    else
-      local owner = live_owner(seat)
-      if owner and owner ~= mine then taken[#taken + 1] = seat end
-    end
-  end
-  return taken
-end
-
--- Frees only the seats that still belong to `owner`: never someone else's.
-local function free_seats(owner, seats)
-  for _, seat in ipairs(seats) do
-    if redis.call('HGET', SEATS, seat) == owner then
-      redis.call('HDEL', SEATS, seat)
-      redis.call('ZREM', SEAT_EXP, seat)
-    end
-  end
-end
-
-local function lock_seats(owner, seats, expires)
-  for _, seat in ipairs(seats) do
-    redis.call('HSET', SEATS, seat, owner)
-    redis.call('ZADD', SEAT_EXP, expires, seat)
-  end
-end
-
-local function args_from(first)
-  local list = {}
-  for i = first, #ARGV do list[#list + 1] = ARGV[i] end
-  return list
-end
-)lua";
-
-std::string script_text(const char* body) { return std::string(kPrelude) + body; }
-
-// ARGV: user, hold id, ttl ms, retention ms, seats… → {'OK', expires} | {'TAKEN', seats…} | {'REBUILD'} | {'NOT_BOOKABLE'}
-const redis::Script kCreateHold(script_text(R"lua(
-local problem = check_show()
-if problem then return {problem} end
-prune()
-local user, id, ttl, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local wanted = args_from(5)
-local previous = redis.call('HGET', USER_HOLDS, user)
-local old = previous and load_hold(previous)
-local mine = (old and old.st == 'HELD') and previous or false
-local taken = taken_seats(wanted, mine)
-if #taken > 0 then
-  table.insert(taken, 1, 'TAKEN')
-  return taken
-end
-if mine then
-  free_seats(previous, old.s)
-  old.st = 'RELEASED'
-  save_hold(previous, old)
-end
-local expires = now + ttl
-lock_seats(id, wanted, expires)
-save_hold(id, {u = user, s = wanted, e = expires, st = 'HELD'})
-redis.call('ZADD', HOLD_EXP, expires + retention, id)
-redis.call('HSET', USER_HOLDS, user, id)
-return {'OK', expires}
-)lua"));
-
-// ARGV: user, hold id, seats… → {'OK', hold} | {'TAKEN', seats…} | {'NOT_FOUND'} | {'STATE', hold} | …
-const redis::Script kChangeHold(script_text(R"lua(
-local problem = check_show()
-if problem then return {problem} end
-prune()
-local user, id = ARGV[1], ARGV[2]
-local h = load_hold(id)
-if not h or h.u ~= user then return {'NOT_FOUND'} end
-if h.st ~= 'HELD' then return {'STATE', cjson.encode(h)} end
-local wanted = args_from(3)
-local taken = taken_seats(wanted, id)
-if #taken > 0 then
-  table.insert(taken, 1, 'TAKEN')
-  return taken
-end
-free_seats(id, h.s)
-lock_seats(id, wanted, h.e)
-h.s = wanted
-save_hold(id, h)
-return {'OK', cjson.encode(h)}
-)lua"));
-
-// ARGV: user, hold id → {'OK', hold} | {'NOT_FOUND'} | {'STATE', hold}
-const redis::Script kReleaseHold(script_text(R"lua(
-prune()
-local user, id = ARGV[1], ARGV[2]
-local h = load_hold(id)
-if not h or h.u ~= user then return {'NOT_FOUND'} end
-if h.st == 'CONVERTED' then return {'STATE', cjson.encode(h)} end
-if h.st == 'HELD' then
-  free_seats(id, h.s)
-  h.st = 'RELEASED'
-  save_hold(id, h)
-  if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
-end
-return {'OK', cjson.encode(h)}
-)lua"));
-
-// Loads a show's state from PostgreSQL unless another caller already did.
-// ARGV: cancelled (0/1), number of sold seats, sold seats…, then (seat, owner, expires ms) triples.
-const redis::Script kRebuild(script_text(R"lua(
-if redis.call('HGET', SHOW, 'init') then return 0 end
-redis.call('HSET', SHOW, 'init', '1', 'cancelled', ARGV[1])
-local sold = tonumber(ARGV[2])
-for i = 3, 2 + sold do redis.call('SADD', SOLD, ARGV[i]) end
-local i = 3 + sold
-while i + 2 <= #ARGV do
-  redis.call('HSET', SEATS, ARGV[i], ARGV[i + 1])
-  redis.call('ZADD', SEAT_EXP, ARGV[i + 2], ARGV[i])
-  i = i + 3
-end
-return 1
-)lua"));
+const redis::Script kRebuild(script("rebuild"));
 
 // The show's status and the live (pending or confirmed) order seats: the truth Redis is rebuilt from.
 constexpr pg::Statement kShowSeatState{
@@ -380,7 +223,7 @@ boost::asio::awaitable<SeatStore::SeatMap> SeatStore::seat_map(const ShowInfo& s
     for (int attempt = 0;; ++attempt) {
         std::vector<std::vector<std::string>> commands{
             {"HGET", "show:" + t, "init"},
-            {"ZRANGEBYSCORE", "seat_expiry:" + t, "(" + std::to_string(now_ms()), "+inf"},
+            {"ZRANGEBYSCORE", "seat_expiry:" + t, "(" + std::to_string(now_ms()), std::string("(") + kSoldScore},
             {"SMEMBERS", "sold:" + t}};
         auto replies = co_await redis_.pipeline(std::move(commands));
         if (replies[0].is_nil() && attempt == 0) {
@@ -399,14 +242,12 @@ boost::asio::awaitable<SeatStore::SeatMap> SeatStore::seat_map(const ShowInfo& s
 boost::asio::awaitable<std::vector<long long>> SeatStore::occupancy(const std::vector<std::string>& show_ids) {
     std::vector<std::vector<std::string>> commands;
     std::string now = "(" + std::to_string(now_ms());
-    for (const auto& id : show_ids) {
-        commands.push_back({"ZCOUNT", "seat_expiry:" + tag(id), now, "+inf"});
-        commands.push_back({"SCARD", "sold:" + tag(id)});
-    }
+    // Held and sold seats both have a score above now: one ZCOUNT per show.
+    for (const auto& id : show_ids) commands.push_back({"ZCOUNT", "seat_expiry:" + tag(id), now, "+inf"});
     std::vector<long long> out;
     if (commands.empty()) co_return out;
     auto replies = co_await redis_.pipeline(std::move(commands));
-    for (std::size_t i = 0; i + 1 < replies.size(); i += 2) out.push_back(replies[i].integer + replies[i + 1].integer);
+    for (const auto& r : replies) out.push_back(r.integer);
     co_return out;
 }
 

@@ -31,7 +31,8 @@ struct Hold {
 // Per show:  show:{S}         hash   init (state loaded from PostgreSQL), cancelled
 //            sold:{S}         set    seats of confirmed orders
 //            seats:{S}        hash   seat → owner (a hold id, or order:<id> for an unpaid order)
-//            seat_expiry:{S}  zset   seat → expiry (ms); an owner is only live before its expiry
+//            seat_expiry:{S}  zset   seat → expiry (ms); an owner is only live before its expiry;
+//                                   sold seats too, with a score beyond any expiry
 //            holds:{S}        hash   hold id → hold record (JSON)
 //            user_holds:{S}   hash   user → their current hold for the show
 //            hold_expiry:{S}  zset   hold id → when its record may be forgotten (expiry + 1 h)

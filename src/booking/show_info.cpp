@@ -47,7 +47,8 @@ std::shared_ptr<const ShowInfo> build(const pg::Result& r) {
         for (int n : out.numbers) {
             std::string seat = out.label + std::to_string(n);
             w.string(seat);
-            info->seat_order.emplace(std::move(seat), order++);
+            info->seat_order.emplace(seat, order++);
+            info->seat_names.push_back(std::move(seat));
         }
         w.end_array().end_object();
         info->rows.push_back(std::move(out));
@@ -59,12 +60,20 @@ std::shared_ptr<const ShowInfo> build(const pg::Result& r) {
 }  // namespace
 
 void ShowInfo::sort_seats(std::vector<std::string>& seats) const {
-    std::sort(seats.begin(), seats.end(), [this](const std::string& a, const std::string& b) {
-        auto ia = seat_order.find(a), ib = seat_order.find(b);
-        int oa = ia == seat_order.end() ? INT32_MAX : ia->second;
-        int ob = ib == seat_order.end() ? INT32_MAX : ib->second;
-        return oa != ob ? oa < ob : a < b;
-    });
+    // One hash lookup per seat, then a sort of integers: seat maps of a full house sort 240 seats.
+    std::vector<int> known;
+    std::vector<std::string> unknown;
+    known.reserve(seats.size());
+    for (auto& seat : seats) {
+        auto it = seat_order.find(seat);
+        if (it != seat_order.end()) known.push_back(it->second);
+        else unknown.push_back(std::move(seat));
+    }
+    std::sort(known.begin(), known.end());
+    std::sort(unknown.begin(), unknown.end());
+    seats.clear();
+    for (int i : known) seats.push_back(seat_names[static_cast<std::size_t>(i)]);
+    for (auto& seat : unknown) seats.push_back(std::move(seat));
 }
 
 boost::asio::awaitable<std::shared_ptr<const ShowInfo>> ShowDirectory::find(pg::Pool& db, const std::string& show_id) {

@@ -29,14 +29,15 @@ struct ShowInfo {
     Money price;
     EpochSeconds start = 0;
     std::vector<Row> rows;
-    // Seat id → position in layout order (row by row, seat number ascending).
+    // Seat id → position in layout order (row by row, seat number ascending), and back.
     std::unordered_map<std::string, int> seat_order;
+    std::vector<std::string> seat_names;
     // {"rows":[{"rowLabel":"A","seatType":"REGULAR","seats":["A1",…]},…]}, rendered once.
     std::string layout_json;
 
     int total_seats() const { return static_cast<int>(seat_order.size()); }
     bool has_seat(const std::string& seat) const { return seat_order.contains(seat); }
-    // Sorts seat ids (all of this show) into layout order.
+    // Sorts seat ids into layout order (ids not in the layout go last).
     void sort_seats(std::vector<std::string>& seats) const;
 };
 

@@ -187,17 +187,16 @@ boost::asio::awaitable<std::string> with_live_status(Services& services, const s
     }
     std::string body;
     body.reserve(page.size() - newline + 16 * show_ids.size());
-    std::size_t next = 0;
-    for (std::size_t i = newline + 1; i < page.size(); ++i) {
-        if (page[i] != kStatusMark) {
-            body += page[i];
-            continue;
-        }
+    std::size_t from = newline + 1;
+    for (std::size_t i = 0; i < show_ids.size(); ++i) {
+        std::size_t mark = page.find(kStatusMark, from);
+        body.append(page, from, mark - from);
         body += '"';
-        body += show_status(occupied.at(next), totals.at(next), false);
+        body += show_status(occupied.at(i), totals[i], false);
         body += '"';
-        ++next;
+        from = mark + 1;
     }
+    body.append(page, from);
     co_return body;
 }
 

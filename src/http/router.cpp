@@ -1,5 +1,6 @@
 #include "http/router.hpp"
 
+#include "auth/token_cache.hpp"
 #include "auth/users.hpp"
 #include "common/errors.hpp"
 #include "http/rate_limit.hpp"
@@ -88,7 +89,7 @@ boost::asio::awaitable<Response> Router::run(const Route& route, RequestContext&
             constexpr std::string_view kBearer = "Bearer ";
             if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
                 throw ApiError::unauthorized("missing bearer token");
-            ctx.principal = auth::verify_token(auth.substr(kBearer.size()), ctx.services.config.jwt_secret, now_epoch());
+            ctx.principal = ctx.services.tokens.verify(auth.substr(kBearer.size()), now_epoch());
             if (route.access == Access::Admin && !ctx.principal->admin)
                 throw ApiError::forbidden("this endpoint needs the admin role");
             if (auto retry_after = co_await check_rate_limit(ctx.services, ctx.principal->user_id, route.pattern)) {

@@ -1,6 +1,7 @@
 #include "http/server.hpp"
 
 #include "common/text.hpp"
+#include "http/access_log.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -86,10 +87,11 @@ struct Listener::Impl {
     const Router& router;
     Services& services;
     ServerState& state;
+    AccessLog access_log;
 
     Impl(asio::io_context& ioc, const std::string& host, std::uint16_t port, const Router& router, Services& services,
          ServerState& state)
-        : ioc(ioc), acceptor(ioc), router(router), services(services), state(state) {
+        : ioc(ioc), acceptor(ioc), router(router), services(services), state(state), access_log(ioc) {
         tcp::endpoint endpoint(asio::ip::make_address(host), port);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));
@@ -190,8 +192,7 @@ struct Listener::Impl {
         }
         state.in_flight.fetch_sub(1);
         auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-        spdlog::info("{} {} {} {}B {:.2f}ms rid={}", std::string_view(raw.method_string()),
-                     std::string_view(raw.target()), status, bytes, micros.count() / 1000.0, request_id);
+        access_log.record(raw.method_string(), raw.target(), status, bytes, micros.count() / 1000.0, request_id);
         co_return keep_alive;
     }
 
@@ -222,5 +223,7 @@ void Listener::stop() {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
 }
+
+void Listener::flush_log() { impl_->access_log.flush(); }
 
 }  // namespace marquee::http

@@ -27,6 +27,8 @@ public:
     void start();
     // Stops accepting; call on the listener's own thread (post it there).
     void stop();
+    // Writes out buffered access-log lines (at shutdown, once the loops have stopped).
+    void flush_log();
 
 private:
     struct Impl;

@@ -79,10 +79,10 @@ void Client::reset(const std::string& why) {
     out_.clear();
     writing_ = false;
     state_ = State::Disconnected;
-    for (Pending* p : pending_) {
-        if (!p) continue;
-        p->failure = why;
-        p->timer.cancel();
+    for (auto [waiter, slot] : pending_) {
+        if (!waiter) continue;
+        waiter->failure = why;
+        waiter->timer.cancel();
     }
     pending_.clear();
 }
@@ -92,7 +92,7 @@ asio::awaitable<void> Client::open_connection() {
     auto fail = [&](const std::string& why) {
         down_until_ = Clock::now() + kReconnectBackoff;
         state_ = State::Disconnected;
-        for (Pending* w : connect_waiters_) {
+        for (Waiter* w : connect_waiters_) {
             w->failure = why;
             w->timer.cancel();
         }
@@ -121,11 +121,11 @@ asio::awaitable<void> Client::open_connection() {
     std::uint64_t generation = ++generation_;
     if (db_ != 0) {
         std::vector<std::string> select{"SELECT", std::to_string(db_)};
-        enqueue(select, nullptr);
+        enqueue(select, nullptr, 0);
     }
     asio::co_spawn(executor_, read_loop(generation), asio::detached);
-    for (Pending* w : connect_waiters_) {
-        w->reply = Value{};
+    for (Waiter* w : connect_waiters_) {
+        w->received = 1;
         w->timer.cancel();
     }
     connect_waiters_.clear();
@@ -135,7 +135,7 @@ asio::awaitable<void> Client::ensure_connected() {
     if (state_ == State::Connected) co_return;
     if (state_ == State::Connecting) {
         // Someone else is connecting: wait for their outcome rather than opening a second socket.
-        Pending waiter(executor_);
+        Waiter waiter(executor_, 1);
         waiter.timer.expires_after(kConnectDeadline * 2);
         connect_waiters_.push_back(&waiter);
         boost::system::error_code ec;
@@ -149,9 +149,9 @@ asio::awaitable<void> Client::ensure_connected() {
     co_await open_connection();
 }
 
-void Client::enqueue(const std::vector<std::string>& args, Pending* pending) {
+void Client::enqueue(const std::vector<std::string>& args, Waiter* waiter, std::size_t slot) {
     append_resp(out_, args);
-    pending_.push_back(pending);
+    pending_.emplace_back(waiter, slot);
     if (!writing_) {
         writing_ = true;
         asio::co_spawn(executor_, write_loop(generation_), asio::detached);
@@ -197,47 +197,40 @@ asio::awaitable<void> Client::read_loop(std::uint64_t generation) {
                 reset("Redis sent a reply nobody asked for");
                 co_return;
             }
-            Pending* p = pending_.front();
+            auto [waiter, slot] = pending_.front();
             pending_.pop_front();
-            if (!p) continue;
-            p->reply = convert(reply.get());
-            p->timer.cancel();
+            if (!waiter) continue;
+            waiter->replies[slot] = convert(reply.get());
+            if (++waiter->received == waiter->replies.size()) waiter->timer.cancel();
         }
     }
 }
 
-asio::awaitable<Value> Client::await_reply(Pending& pending) {
-    if (!pending.done()) {
+asio::awaitable<void> Client::await_replies(Waiter& waiter) {
+    if (!waiter.done()) {
         boost::system::error_code ec;
-        co_await pending.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+        co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
     // Still nothing after the deadline: the connection is stuck; drop it and everyone waiting on it.
-    if (!pending.done()) reset("Redis did not answer in time");
-    if (pending.failure) throw marquee::BackendUnavailable(*pending.failure);
-    co_return std::move(*pending.reply);
+    if (!waiter.done()) reset("Redis did not answer in time");
+    if (waiter.failure) throw marquee::BackendUnavailable(*waiter.failure);
 }
 
 asio::awaitable<Value> Client::command(std::vector<std::string> args) {
-    co_await ensure_connected();
-    Pending pending(executor_);
-    pending.timer.expires_after(kCommandDeadline);
-    enqueue(args, &pending);
-    co_return co_await await_reply(pending);
+    std::vector<std::vector<std::string>> one;
+    one.push_back(std::move(args));
+    auto replies = co_await pipeline(std::move(one));
+    co_return std::move(replies.front());
 }
 
 asio::awaitable<std::vector<Value>> Client::pipeline(std::vector<std::vector<std::string>> commands) {
     co_await ensure_connected();
-    std::vector<std::unique_ptr<Pending>> pendings;
-    pendings.reserve(commands.size());
-    for (const auto& c : commands) {
-        pendings.push_back(std::make_unique<Pending>(executor_));
-        pendings.back()->timer.expires_after(kCommandDeadline);
-        enqueue(c, pendings.back().get());
-    }
-    std::vector<Value> replies;
-    replies.reserve(commands.size());
-    for (auto& p : pendings) replies.push_back(co_await await_reply(*p));
-    co_return replies;
+    // One waiter and one deadline for the whole batch, however many commands it has.
+    Waiter waiter(executor_, commands.size());
+    waiter.timer.expires_after(kCommandDeadline);
+    for (std::size_t i = 0; i < commands.size(); ++i) enqueue(commands[i], &waiter, i);
+    co_await await_replies(waiter);
+    co_return std::move(waiter.replies);
 }
 
 asio::awaitable<Value> Client::eval(const Script& script, const std::vector<std::string>& keys,

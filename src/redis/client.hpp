@@ -54,19 +54,23 @@ public:
                                        const std::vector<std::string>& args);
 
 private:
-    struct Pending {
-        explicit Pending(const boost::asio::any_io_executor& ex) : timer(ex) {}
+    // Someone waiting for replies (or for a connection): woken through its timer, which also
+    // carries the deadline.
+    struct Waiter {
+        Waiter(const boost::asio::any_io_executor& ex, std::size_t expected) : timer(ex), replies(expected) {}
         boost::asio::steady_timer timer;
-        std::optional<Value> reply;
+        std::vector<Value> replies;
+        std::size_t received = 0;
         std::optional<std::string> failure;
-        bool done() const { return reply || failure; }
+        bool done() const { return failure || received == replies.size(); }
     };
     enum class State { Disconnected, Connecting, Connected };
 
     boost::asio::awaitable<void> ensure_connected();
     boost::asio::awaitable<void> open_connection();
-    void enqueue(const std::vector<std::string>& args, Pending* pending);
-    boost::asio::awaitable<Value> await_reply(Pending& pending);
+    // Queues a command whose reply goes to waiter->replies[slot] (waiter nullptr: reply discarded).
+    void enqueue(const std::vector<std::string>& args, Waiter* waiter, std::size_t slot);
+    boost::asio::awaitable<void> await_replies(Waiter& waiter);
     boost::asio::awaitable<void> write_loop(std::uint64_t generation);
     boost::asio::awaitable<void> read_loop(std::uint64_t generation);
     void reset(const std::string& why);
@@ -81,9 +85,9 @@ private:
     redisReader* reader_ = nullptr;
     std::string out_;
     bool writing_ = false;
-    // Replies owed by the server, oldest first; nullptr for a reply nobody waits for (SELECT).
-    std::deque<Pending*> pending_;
-    std::vector<Pending*> connect_waiters_;
+    // Replies owed by the server, oldest first, and where each goes.
+    std::deque<std::pair<Waiter*, std::size_t>> pending_;
+    std::vector<Waiter*> connect_waiters_;
     Clock::time_point down_until_{};
 };
 

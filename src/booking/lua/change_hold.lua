@@ -1,0 +1,19 @@
+-- ARGV: user, hold id, seats… → {'OK', hold} | {'TAKEN', seats…} | {'NOT_FOUND'} | {'STATE', hold} | …
+local problem = check_show()
+if problem then return {problem} end
+prune()
+local user, id = ARGV[1], ARGV[2]
+local h = load_hold(id)
+if not h or h.u ~= user then return {'NOT_FOUND'} end
+if h.st ~= 'HELD' then return {'STATE', cjson.encode(h)} end
+local wanted = args_from(3)
+local taken = taken_seats(wanted, id)
+if #taken > 0 then
+  table.insert(taken, 1, 'TAKEN')
+  return taken
+end
+free_seats(id, h.s)
+lock_seats(id, wanted, h.e)
+h.s = wanted
+save_hold(id, h)
+return {'OK', cjson.encode(h)}

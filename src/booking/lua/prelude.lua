@@ -1,0 +1,91 @@
+-- Shared by every seat script, prepended to each: key names, Redis's clock, and the helpers that
+-- keep seats and holds consistent. KEYS are always the seven keys described in seat_store.hpp.
+local SHOW, SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+-- Sold seats are also in SEAT_EXP with this score (far past any expiry), so one ZCOUNT from now
+-- counts held and sold seats together. Must match kSoldScore in seat_store.cpp.
+local SOLD_SCORE = 9000000000000000
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+
+-- Forget seats whose owner expired and hold records past their retention (bounded work per call).
+local function prune()
+  local seats = redis.call('ZRANGEBYSCORE', SEAT_EXP, '-inf', now, 'LIMIT', 0, 500)
+  if #seats > 0 then
+    redis.call('HDEL', SEATS, unpack(seats))
+    redis.call('ZREM', SEAT_EXP, unpack(seats))
+  end
+  local ids = redis.call('ZRANGEBYSCORE', HOLD_EXP, '-inf', now, 'LIMIT', 0, 100)
+  for _, id in ipairs(ids) do
+    local raw = redis.call('HGET', HOLDS, id)
+    if raw then
+      local user = cjson.decode(raw).u
+      if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
+    end
+  end
+  if #ids > 0 then
+    redis.call('HDEL', HOLDS, unpack(ids))
+    redis.call('ZREM', HOLD_EXP, unpack(ids))
+  end
+end
+
+local function check_show()
+  local state = redis.call('HMGET', SHOW, 'init', 'cancelled')
+  if not state[1] then return 'REBUILD' end
+  if state[2] == '1' then return 'NOT_BOOKABLE' end
+  return nil
+end
+
+local function load_hold(id)
+  local raw = redis.call('HGET', HOLDS, id)
+  if not raw then return nil end
+  local h = cjson.decode(raw)
+  if h.st == 'HELD' and h.e <= now then h.st = 'EXPIRED' end
+  return h
+end
+
+local function save_hold(id, h)
+  redis.call('HSET', HOLDS, id, cjson.encode(h))
+end
+
+local function live_owner(seat)
+  local expires = redis.call('ZSCORE', SEAT_EXP, seat)
+  if expires and tonumber(expires) > now then return redis.call('HGET', SEATS, seat) end
+  return false
+end
+
+-- The seats of `wanted` that are sold, or owned by anyone but `mine` (a hold id, or false).
+local function taken_seats(wanted, mine)
+  local taken = {}
+  for _, seat in ipairs(wanted) do
+    if redis.call('SISMEMBER', SOLD, seat) == 1 then
+      taken[#taken + 1] = seat
+    else
+      local owner = live_owner(seat)
+      if owner and owner ~= mine then taken[#taken + 1] = seat end
+    end
+  end
+  return taken
+end
+
+-- Frees only the seats that still belong to `owner`: never someone else's.
+local function free_seats(owner, seats)
+  for _, seat in ipairs(seats) do
+    if redis.call('HGET', SEATS, seat) == owner then
+      redis.call('HDEL', SEATS, seat)
+      redis.call('ZREM', SEAT_EXP, seat)
+    end
+  end
+end
+
+local function lock_seats(owner, seats, expires)
+  for _, seat in ipairs(seats) do
+    redis.call('HSET', SEATS, seat, owner)
+    redis.call('ZADD', SEAT_EXP, expires, seat)
+  end
+end
+
+local function args_from(first)
+  local list = {}
+  for i = first, #ARGV do list[#list + 1] = ARGV[i] end
+  return list
+end

@@ -1,0 +1,13 @@
+-- ARGV: user, hold id → {'OK', hold} | {'NOT_FOUND'} | {'STATE', hold}
+prune()
+local user, id = ARGV[1], ARGV[2]
+local h = load_hold(id)
+if not h or h.u ~= user then return {'NOT_FOUND'} end
+if h.st == 'CONVERTED' then return {'STATE', cjson.encode(h)} end
+if h.st == 'HELD' then
+  free_seats(id, h.s)
+  h.st = 'RELEASED'
+  save_hold(id, h)
+  if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
+end
+return {'OK', cjson.encode(h)}

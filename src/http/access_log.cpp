@@ -1,0 +1,57 @@
+#include "http/access_log.hpp"
+
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/chrono.h>
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <chrono>
+#include <memory>
+
+namespace marquee::http {
+
+namespace {
+constexpr std::size_t kFlushBytes = 32 * 1024;
+constexpr std::chrono::milliseconds kFlushInterval{200};
+}  // namespace
+
+AccessLog::AccessLog(boost::asio::io_context& ioc) : ioc_(ioc), enabled_(spdlog::should_log(spdlog::level::info)) {}
+
+AccessLog::~AccessLog() { flush(); }
+
+void AccessLog::record(std::string_view method, std::string_view target, int status, std::size_t bytes, double millis,
+                       std::string_view request_id) {
+    if (!enabled_) return;
+    auto now = std::chrono::system_clock::now();
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    // The same shape as the other log lines (app/logging.cpp).
+    fmt::format_to(std::back_inserter(buffer_), "{:%Y-%m-%dT%H:%M:%S}.{:03}Z info {} {} {} {}B {:.2f}ms rid={}\n",
+                   std::chrono::floor<std::chrono::seconds>(now), ms, method, target, status, bytes, millis,
+                   request_id);
+    if (buffer_.size() >= kFlushBytes) flush();
+    else schedule_flush();
+}
+
+void AccessLog::flush() {
+    std::size_t written = 0;
+    while (written < buffer_.size()) {
+        ssize_t n = ::write(STDOUT_FILENO, buffer_.data() + written, buffer_.size() - written);
+        if (n <= 0) break;  // stdout gone: the lines are dropped rather than blocking requests
+        written += static_cast<std::size_t>(n);
+    }
+    buffer_.clear();
+}
+
+void AccessLog::schedule_flush() {
+    if (flush_scheduled_) return;
+    flush_scheduled_ = true;
+    auto timer = std::make_shared<boost::asio::steady_timer>(ioc_, kFlushInterval);
+    timer->async_wait([this, timer](const boost::system::error_code&) {
+        flush_scheduled_ = false;
+        flush();
+    });
+}
+
+}  // namespace marquee::http

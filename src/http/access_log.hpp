@@ -1,0 +1,29 @@
+#pragma once
+#include <boost/asio/io_context.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace marquee::http {
+
+// One line per request, buffered per I/O thread and written to stdout in batches (when 32 KiB have
+// gathered, or every 200 ms). Handing every line to a logger thread woke that thread once per
+// request, which cost more than the request itself on the hot paths.
+class AccessLog {
+public:
+    explicit AccessLog(boost::asio::io_context& ioc);
+    ~AccessLog();
+    void record(std::string_view method, std::string_view target, int status, std::size_t bytes, double millis,
+                std::string_view request_id);
+    void flush();
+
+private:
+    void schedule_flush();
+
+    boost::asio::io_context& ioc_;
+    std::string buffer_;
+    bool enabled_;
+    bool flush_scheduled_ = false;
+};
+
+}  // namespace marquee::http
