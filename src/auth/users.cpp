@@ -16,9 +16,15 @@ constexpr std::size_t kMaxRemembered = 100'000;
 
 boost::asio::awaitable<void> UserRegistry::remember(const Principal& who, pg::Pool& db) {
     if (seen_.contains(who.user_id)) co_return;
-    co_await db.query(kUpsertUser, who.user_id, who.name, who.email);
+    // Marked before the write, so a burst of requests from a new user costs one upsert, not one each.
     if (seen_.size() >= kMaxRemembered) seen_.clear();
     seen_.insert(who.user_id);
+    try {
+        co_await db.query(kUpsertUser, who.user_id, who.name, who.email);
+    } catch (...) {
+        seen_.erase(who.user_id);
+        throw;
+    }
 }
 
 }  // namespace marquee::auth
