@@ -5,6 +5,7 @@
 #include "app/services.hpp"
 #include "auth/token_cache.hpp"
 #include "auth/users.hpp"
+#include "booking/seat_store.hpp"
 #include "booking/show_info.hpp"
 #include "http/server.hpp"
 #include "jobs/health_probe.hpp"
@@ -13,7 +14,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
-#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -33,7 +33,7 @@ struct Worker {
           db(ioc.get_executor(), config.database_url, config.pg_pool_size),
           redis(ioc.get_executor(), config.redis_host, config.redis_port, config.redis_db),
           tokens(config.jwt_secret),
-          services{config, db, redis, tokens, users, shows, health} {}
+          services{config, db, redis, tokens, users, shows, seat_maps, health} {}
 
     asio::io_context ioc;
     pg::Pool db;
@@ -41,8 +41,8 @@ struct Worker {
     auth::TokenCache tokens;
     auth::UserRegistry users;
     booking::ShowDirectory shows;
+    booking::SeatMapCache seat_maps;
     Services services;
-    std::optional<http::Listener> listener;
 };
 
 constexpr std::chrono::seconds kShutdownGrace{10};
@@ -60,22 +60,24 @@ int run(const Config& config, RunMode mode) {
     const int thread_count = serve_api ? config.threads : 1;
 
     std::vector<std::unique_ptr<Worker>> workers;
+    std::vector<http::Server::Worker> lanes;
     for (int i = 0; i < thread_count; ++i) {
         workers.push_back(std::make_unique<Worker>(config, health));
-        if (serve_api) {
-            try {
-                workers.back()->listener.emplace(workers.back()->ioc, config.host, config.port, router,
-                                                 workers.back()->services, server_state);
-            } catch (const std::exception& e) {
-                spdlog::critical("cannot listen on {}:{}: {}", config.host, config.port, e.what());
-                flush_logging();
-                return 1;
-            }
-            workers.back()->listener->start();
+        lanes.push_back({workers.back()->ioc, workers.back()->services});
+    }
+    Worker& first = *workers.front();
+    std::optional<http::Server> server;
+    if (serve_api) {
+        try {
+            server.emplace(first.ioc, config.host, config.port, router, lanes, server_state);
+        } catch (const std::exception& e) {
+            spdlog::critical("cannot listen on {}:{}: {}", config.host, config.port, e.what());
+            flush_logging();
+            return 1;
         }
+        server->start();
     }
 
-    Worker& first = *workers.front();
     asio::co_spawn(first.ioc, jobs::probe_health(first.services), asio::detached);
 
     auto stop_all = [&] {
@@ -87,8 +89,7 @@ int run(const Config& config, RunMode mode) {
         if (ec) return;
         spdlog::info("signal {} received: finishing in-flight requests", signal);
         server_state.stopping = true;
-        for (auto& w : workers)
-            if (w->listener) asio::post(w->ioc, [&l = *w->listener] { l.stop(); });
+        if (server) server->stop();  // this handler runs on the accepting loop
         asio::co_spawn(
             first.ioc,
             [&]() -> asio::awaitable<void> {
@@ -113,8 +114,7 @@ int run(const Config& config, RunMode mode) {
     for (std::size_t i = 1; i < workers.size(); ++i) threads.emplace_back([&w = *workers[i]] { w.ioc.run(); });
     first.ioc.run();
     for (auto& t : threads) t.join();
-    for (auto& w : workers)
-        if (w->listener) w->listener->flush_log();
+    if (server) server->flush_logs();
     spdlog::info("stopped");
     flush_logging();
     // Skip destructors: coroutine frames still parked on the stopped loops refer to pools and

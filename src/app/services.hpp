@@ -9,7 +9,10 @@ namespace marquee::auth {
 class TokenCache;
 class UserRegistry;
 }  // namespace marquee::auth
-namespace marquee::booking { class ShowDirectory; }
+namespace marquee::booking {
+class SeatMapCache;
+class ShowDirectory;
+}  // namespace marquee::booking
 
 namespace marquee {
 
@@ -29,6 +32,7 @@ struct Services {
     auth::TokenCache& tokens;
     auth::UserRegistry& users;
     booking::ShowDirectory& shows;
+    booking::SeatMapCache& seat_maps;
     HealthState& health;
 };
 

@@ -96,7 +96,7 @@ SeatStore::Outcome taken_outcome(const redis::Value& reply, const ShowInfo& show
 boost::asio::awaitable<void> SeatStore::rebuild(const std::string& show_id) {
     auto r = co_await db_.query(kShowSeatState, show_id);
     if (r.empty()) co_return;
-    std::vector<std::string> args{r.text(0, 0) == "CANCELLED" ? "1" : "0"};
+    std::vector<std::string> args{random_uuid(), r.text(0, 0) == "CANCELLED" ? "1" : "0"};
     std::vector<std::string> sold, pending;
     auto order_seats = boost::json::parse(r.text(0, 1));
     for (const auto& row : order_seats.as_array()) {
@@ -218,35 +218,65 @@ boost::asio::awaitable<std::optional<Hold>> SeatStore::find_hold(const std::stri
     co_return h;
 }
 
-boost::asio::awaitable<SeatStore::SeatMap> SeatStore::seat_map(const ShowInfo& show) {
+SeatMapCache::Entry* SeatMapCache::find(const std::string& show_id) {
+    auto it = entries_.find(show_id);
+    return it == entries_.end() ? nullptr : &it->second;
+}
+
+void SeatMapCache::store(const std::string& show_id, Entry entry) {
+    // Bounded memory: dropping everything only costs one full read per show.
+    if (entries_.size() >= 20'000 && !entries_.contains(show_id)) entries_.clear();
+    entries_[show_id] = std::move(entry);
+}
+
+boost::asio::awaitable<std::shared_ptr<const LiveSeats>> SeatStore::seat_map(const ShowInfo& show,
+                                                                             SeatMapCache& cache) {
     std::string t = tag(show.show_id);
+    if (auto* cached = cache.find(show.show_id); cached && now_ms() < cached->valid_until_ms) {
+        std::vector<std::string> version{"HMGET", "show:" + t, "init", "v"};
+        auto reply = co_await redis_.command(std::move(version));
+        if (word(reply, 0) == cached->epoch && word(reply, 1) == cached->version && !cached->epoch.empty())
+            co_return cached->seats;
+    }
     for (int attempt = 0;; ++attempt) {
+        std::int64_t now = now_ms();
+        // The version is read first: a change landing between these commands makes the stored
+        // version older than the data, which only causes one extra full read later.
         std::vector<std::vector<std::string>> commands{
-            {"HGET", "show:" + t, "init"},
-            {"ZRANGEBYSCORE", "seat_expiry:" + t, "(" + std::to_string(now_ms()), std::string("(") + kSoldScore},
+            {"HMGET", "show:" + t, "init", "v"},
+            {"ZRANGEBYSCORE", "seat_expiry:" + t, "(" + std::to_string(now), std::string("(") + kSoldScore},
+            {"ZRANGEBYSCORE", "seat_expiry:" + t, "(" + std::to_string(now), std::string("(") + kSoldScore,
+             "WITHSCORES", "LIMIT", "0", "1"},
             {"SMEMBERS", "sold:" + t}};
         auto replies = co_await redis_.pipeline(std::move(commands));
-        if (replies[0].is_nil() && attempt == 0) {
+        if (word(replies[0], 0).empty() && attempt == 0) {
             co_await rebuild(show.show_id);
             continue;
         }
-        SeatMap map;
-        for (auto& v : replies[1].elements) map.held.push_back(std::move(v.str));
-        for (auto& v : replies[2].elements) map.sold.push_back(std::move(v.str));
-        show.sort_seats(map.held);
-        show.sort_seats(map.sold);
-        co_return map;
+        auto seats = std::make_shared<LiveSeats>();
+        for (auto& v : replies[1].elements) seats->held.push_back(std::move(v.str));
+        for (auto& v : replies[3].elements) seats->sold.push_back(std::move(v.str));
+        show.sort_seats(seats->held);
+        show.sort_seats(seats->sold);
+        std::int64_t valid_until = replies[2].elements.size() == 2 ? std::stoll(replies[2].elements[1].str) : INT64_MAX;
+        cache.store(show.show_id, {word(replies[0], 0), word(replies[0], 1), valid_until, seats});
+        co_return seats;
     }
 }
 
-boost::asio::awaitable<std::vector<long long>> SeatStore::occupancy(const std::vector<std::string>& show_ids) {
-    std::vector<std::vector<std::string>> commands;
-    std::string now = "(" + std::to_string(now_ms());
+std::vector<std::vector<std::string>> SeatStore::occupancy_commands(const std::vector<std::string>& show_ids) {
     // Held and sold seats both have a score above now: one ZCOUNT per show.
+    std::string now = "(" + std::to_string(now_ms());
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(show_ids.size());
     for (const auto& id : show_ids) commands.push_back({"ZCOUNT", "seat_expiry:" + tag(id), now, "+inf"});
+    return commands;
+}
+
+boost::asio::awaitable<std::vector<long long>> SeatStore::occupancy(const std::vector<std::string>& show_ids) {
     std::vector<long long> out;
-    if (commands.empty()) co_return out;
-    auto replies = co_await redis_.pipeline(std::move(commands));
+    if (show_ids.empty()) co_return out;
+    auto replies = co_await redis_.pipeline(occupancy_commands(show_ids));
     for (const auto& r : replies) out.push_back(r.integer);
     co_return out;
 }

@@ -4,7 +4,9 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -12,6 +14,28 @@ namespace pg { class Pool; }
 namespace redis { class Client; }
 
 namespace marquee::booking {
+
+// The live seats of shows as last read by this thread, with what makes them current: the show's
+// state epoch and version (bumped by every change) and the first instant a held seat expires.
+struct LiveSeats {
+    std::vector<std::string> held;  // held, or in an order awaiting payment; layout order
+    std::vector<std::string> sold;  // layout order
+};
+
+class SeatMapCache {
+public:
+    struct Entry {
+        std::string epoch;
+        std::string version;
+        std::int64_t valid_until_ms = 0;
+        std::shared_ptr<const LiveSeats> seats;
+    };
+    Entry* find(const std::string& show_id);
+    void store(const std::string& show_id, Entry entry);
+
+private:
+    std::unordered_map<std::string, Entry> entries_;
+};
 
 // A hold as Redis keeps it.
 struct Hold {
@@ -66,14 +90,14 @@ public:
     // The show a hold belongs to, if the hold is known.
     boost::asio::awaitable<std::optional<std::string>> show_of_hold(const std::string& hold_id);
 
-    struct SeatMap {
-        std::vector<std::string> held;  // held, or in an order awaiting payment
-        std::vector<std::string> sold;
-    };
-    boost::asio::awaitable<SeatMap> seat_map(const ShowInfo& show);
+    // Live, never stale: a cached answer is used only after Redis confirms (one HMGET) that nothing
+    // changed since and no held seat has expired.
+    boost::asio::awaitable<std::shared_ptr<const LiveSeats>> seat_map(const ShowInfo& show, SeatMapCache& cache);
 
     // Held + sold seats of each show, for the occupancy status of a page of shows (one round trip).
     boost::asio::awaitable<std::vector<long long>> occupancy(const std::vector<std::string>& show_ids);
+    // The same as commands, to travel in someone else's pipeline; each reply is the show's count.
+    static std::vector<std::vector<std::string>> occupancy_commands(const std::vector<std::string>& show_ids);
 
 private:
     boost::asio::awaitable<void> rebuild(const std::string& show_id);

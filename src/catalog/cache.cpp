@@ -35,16 +35,19 @@ return 1
 }  // namespace
 
 boost::asio::awaitable<ResponseCache::Lookup> ResponseCache::lookup(redis::Client& redis, const std::string& key,
-                                                                   const std::string& field) {
+                                                                   const std::string& field,
+                                                                   std::vector<std::vector<std::string>> extra) {
     Lookup result;
     try {
-        // (Argument lists are built before co_await: g++ 12 miscompiles braced lists inside it.)
-        std::vector<std::string> command{"HMGET", key, field, kEpochField};
-        auto reply = co_await redis.command(std::move(command));
+        std::vector<std::vector<std::string>> commands{{"HMGET", key, field, kEpochField}};
+        std::move(extra.begin(), extra.end(), std::back_inserter(commands));
+        auto replies = co_await redis.pipeline(std::move(commands));
+        auto& reply = replies.front();
         if (reply.type == redis::Value::Type::Array && reply.elements.size() == 2) {
             if (reply.elements[0].type == redis::Value::Type::String) result.body = std::move(reply.elements[0].str);
             if (reply.elements[1].type == redis::Value::Type::String) result.epoch = std::move(reply.elements[1].str);
         }
+        result.extra_replies.assign(std::make_move_iterator(replies.begin() + 1), std::make_move_iterator(replies.end()));
     } catch (const BackendUnavailable&) {
     }
     co_return result;

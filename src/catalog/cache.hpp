@@ -3,8 +3,9 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
-namespace redis { class Client; }
+#include "redis/client.hpp"
 
 namespace marquee::catalog {
 
@@ -18,9 +19,12 @@ public:
     struct Lookup {
         std::optional<std::string> body;
         std::string epoch;  // pass to fill()
+        std::vector<redis::Value> extra_replies;
     };
 
-    static boost::asio::awaitable<Lookup> lookup(redis::Client& redis, const std::string& key, const std::string& field);
+    // `extra` commands ride along in the same round trip; their replies come back in extra_replies.
+    static boost::asio::awaitable<Lookup> lookup(redis::Client& redis, const std::string& key, const std::string& field,
+                                                 std::vector<std::vector<std::string>> extra = {});
     static boost::asio::awaitable<void> fill(redis::Client& redis, const std::string& key, const std::string& field,
                                              const std::string& body, const std::string& epoch, int ttl_seconds);
     // Drops every variant under key. Returns false when Redis could not be told.

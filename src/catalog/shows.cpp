@@ -10,6 +10,7 @@
 #include "pg/pool.hpp"
 
 #include <charconv>
+#include <unordered_map>
 
 namespace marquee::catalog {
 
@@ -168,8 +169,13 @@ std::string render_shows(const std::string& movie_id, const std::string& date, c
     return index + '\n' + body;
 }
 
-// Fills in each show's status from live occupancy (held + sold seats, one Redis round trip).
-boost::asio::awaitable<std::string> with_live_status(Services& services, const std::string& page) {
+// Fills in each show's status from live occupancy (held + sold seats). `guess` holds the show ids
+// this page had last time with their counts, fetched in the cache lookup's round trip; when the page
+// still lists exactly those shows (the usual case) no second round trip is needed. `guess` is
+// updated to this page's shows.
+boost::asio::awaitable<std::string> with_live_status(Services& services, const std::string& page,
+                                                     std::vector<std::string>& guess,
+                                                     const std::vector<redis::Value>& guessed_counts) {
     auto newline = page.find('\n');
     std::vector<std::string> show_ids;
     std::vector<long long> totals;
@@ -180,10 +186,15 @@ boost::asio::awaitable<std::string> with_live_status(Services& services, const s
         pos = comma + 1;
     }
     std::vector<long long> occupied(show_ids.size(), 0);
-    try {
-        occupied = co_await booking::SeatStore(services.redis, services.db).occupancy(show_ids);
-    } catch (const BackendUnavailable&) {
-        // Without Redis nobody can hold seats; the listing itself is still worth serving.
+    if (show_ids == guess && guessed_counts.size() == show_ids.size()) {
+        for (std::size_t i = 0; i < show_ids.size(); ++i) occupied[i] = guessed_counts[i].integer;
+    } else {
+        try {
+            occupied = co_await booking::SeatStore(services.redis, services.db).occupancy(show_ids);
+        } catch (const BackendUnavailable&) {
+            // Without Redis nobody can hold seats; the listing itself is still worth serving.
+        }
+        guess = show_ids;
     }
     std::string body;
     body.reserve(page.size() - newline + 16 * show_ids.size());
@@ -235,11 +246,19 @@ boost::asio::awaitable<http::Response> movie_shows(http::RequestContext& ctx) {
     // Near-me answers depend on an arbitrary point: not worth caching. The rest is cached per movie.
     std::string field = date + '|';
     if (city) for (char c : *city) field += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    // The shows this page listed last time on this thread: their live counts are fetched together with
+    // the cached page. (thread_local: every I/O thread keeps its own, no locking; only a hint.)
+    thread_local std::unordered_map<std::string, std::vector<std::string>> page_shows;
+    if (page_shows.size() > 10'000) page_shows.clear();
+    std::string page_key = movie_id + '|' + field;
+    std::vector<std::string> guess = page_shows[page_key];
     ResponseCache::Lookup cached;
     if (!near) {
-        cached = co_await ResponseCache::lookup(ctx.services.redis, shows_cache_key(movie_id), field);
+        cached = co_await ResponseCache::lookup(ctx.services.redis, shows_cache_key(movie_id), field,
+                                                booking::SeatStore::occupancy_commands(guess));
         if (cached.body) {
-            std::string body = co_await with_live_status(ctx.services, *cached.body);
+            std::string body = co_await with_live_status(ctx.services, *cached.body, guess, cached.extra_replies);
+            page_shows[page_key] = std::move(guess);
             co_return http::json_response(200, std::move(body));
         }
     }
@@ -257,7 +276,9 @@ boost::asio::awaitable<http::Response> movie_shows(http::RequestContext& ctx) {
     std::string page = render_shows(movie_id, date, rows, near.has_value());
     if (!near)
         co_await ResponseCache::fill(ctx.services.redis, shows_cache_key(movie_id), field, page, cached.epoch, kShowsCacheTtl);
-    std::string body = co_await with_live_status(ctx.services, page);
+    std::vector<redis::Value> no_counts;
+    std::string body = co_await with_live_status(ctx.services, page, guess, no_counts);
+    if (!near) page_shows[page_key] = std::move(guess);
     co_return http::json_response(200, std::move(body));
 }
 

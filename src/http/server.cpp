@@ -81,21 +81,29 @@ std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& in, 
 
 }  // namespace
 
-struct Listener::Impl {
+// One I/O thread as the server sees it.
+struct Lane {
+    Lane(asio::io_context& ioc, Services& services) : ioc(ioc), services(services), access_log(ioc) {}
+    asio::io_context& ioc;
+    Services& services;
+    AccessLog access_log;
+};
+
+struct Server::Impl {
     asio::io_context& ioc;
     tcp::acceptor acceptor;
     const Router& router;
-    Services& services;
+    std::vector<std::unique_ptr<Lane>> lanes;
+    std::size_t next_lane = 0;
     ServerState& state;
-    AccessLog access_log;
 
-    Impl(asio::io_context& ioc, const std::string& host, std::uint16_t port, const Router& router, Services& services,
-         ServerState& state)
-        : ioc(ioc), acceptor(ioc), router(router), services(services), state(state), access_log(ioc) {
+    Impl(asio::io_context& ioc, const std::string& host, std::uint16_t port, const Router& router,
+         const std::vector<Worker>& workers, ServerState& state)
+        : ioc(ioc), acceptor(ioc), router(router), state(state) {
+        for (const auto& w : workers) lanes.push_back(std::make_unique<Lane>(w.ioc, w.services));
         tcp::endpoint endpoint(asio::ip::make_address(host), port);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));
-        acceptor.set_option(asio::detail::socket_option::boolean<SOL_SOCKET, SO_REUSEPORT>(true));
         acceptor.bind(endpoint);
         acceptor.listen(asio::socket_base::max_listen_connections);
     }
@@ -103,7 +111,10 @@ struct Listener::Impl {
     asio::awaitable<void> accept_loop() {
         for (;;) {
             boost::system::error_code ec;
-            tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+            // The new socket belongs to the next lane's io_context from the start.
+            Lane& lane = *lanes[next_lane];
+            next_lane = (next_lane + 1) % lanes.size();
+            tcp::socket socket = co_await acceptor.async_accept(lane.ioc, asio::redirect_error(asio::use_awaitable, ec));
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             if (ec) {
                 // Out of file descriptors and the like: back off briefly instead of spinning.
@@ -113,7 +124,7 @@ struct Listener::Impl {
                 continue;
             }
             socket.set_option(tcp::no_delay(true), ec);
-            asio::co_spawn(ioc, session(beast::tcp_stream(std::move(socket))), asio::detached);
+            asio::co_spawn(lane.ioc, session(lane, beast::tcp_stream(std::move(socket))), asio::detached);
         }
     }
 
@@ -134,7 +145,7 @@ struct Listener::Impl {
 
     // Reads one request. Returns nullopt when the connection should simply close (peer gone, idle
     // timeout); writes the error itself when the request is malformed or too large.
-    asio::awaitable<bool> serve_one(beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+    asio::awaitable<bool> serve_one(Lane& lane, beast::tcp_stream& stream, beast::flat_buffer& buffer) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(kHeaderLimit);
         parser.body_limit(kBodyLimit);
@@ -177,7 +188,7 @@ struct Listener::Impl {
         state.in_flight.fetch_add(1);
         Response response;
         if (auto request = to_request(raw, request_id)) {
-            response = co_await router.dispatch(*request, services);
+            response = co_await router.dispatch(*request, lane.services);
         } else {
             response = error_response(400, "VALIDATION_ERROR", "malformed request target");
         }
@@ -192,14 +203,14 @@ struct Listener::Impl {
         }
         state.in_flight.fetch_sub(1);
         auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-        access_log.record(raw.method_string(), raw.target(), status, bytes, micros.count() / 1000.0, request_id);
+        lane.access_log.record(raw.method_string(), raw.target(), status, bytes, micros.count() / 1000.0, request_id);
         co_return keep_alive;
     }
 
-    asio::awaitable<void> session(beast::tcp_stream stream) {
+    asio::awaitable<void> session(Lane& lane, beast::tcp_stream stream) {
         beast::flat_buffer buffer;
         try {
-            while (co_await serve_one(stream, buffer)) {
+            while (co_await serve_one(lane, stream, buffer)) {
             }
         } catch (const boost::system::system_error&) {
             // The peer went away or stalled while we wrote: nothing left to tell it.
@@ -211,19 +222,21 @@ struct Listener::Impl {
     }
 };
 
-Listener::Listener(asio::io_context& ioc, const std::string& host, std::uint16_t port, const Router& router,
-                   Services& services, ServerState& state)
-    : impl_(std::make_unique<Impl>(ioc, host, port, router, services, state)) {}
+Server::Server(asio::io_context& accept_ioc, const std::string& host, std::uint16_t port, const Router& router,
+               const std::vector<Worker>& workers, ServerState& state)
+    : impl_(std::make_unique<Impl>(accept_ioc, host, port, router, workers, state)) {}
 
-Listener::~Listener() = default;
+Server::~Server() = default;
 
-void Listener::start() { asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached); }
+void Server::start() { asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::detached); }
 
-void Listener::stop() {
+void Server::stop() {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
 }
 
-void Listener::flush_log() { impl_->access_log.flush(); }
+void Server::flush_logs() {
+    for (auto& lane : impl_->lanes) lane->access_log.flush();
+}
 
 }  // namespace marquee::http

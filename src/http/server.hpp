@@ -7,28 +7,36 @@
 #include <atomic>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace marquee::http {
 
-// Shared by the listeners of all threads: graceful shutdown waits for in_flight to reach zero.
+// Shared by all threads: graceful shutdown waits for in_flight to reach zero.
 struct ServerState {
     std::atomic<int> in_flight{0};
     std::atomic<bool> stopping{false};
 };
 
-// Accepts connections on one io_context. Every thread has its own listener bound to the same
-// address with SO_REUSEPORT, so the kernel spreads connections and no socket crosses threads.
-class Listener {
+// The HTTP server: one acceptor, and connections dealt round-robin to the I/O threads, each served
+// entirely on its thread with that thread's services (no socket or service crosses threads). One
+// acceptor rather than one per thread with SO_REUSEPORT, so that a second process on the same port
+// fails at start instead of silently sharing the port.
+class Server {
 public:
+    struct Worker {
+        boost::asio::io_context& ioc;
+        Services& services;
+    };
+
     // Binds at once: a port in use fails here, at start, with a clear message.
-    Listener(boost::asio::io_context& ioc, const std::string& host, std::uint16_t port, const Router& router,
-             Services& services, ServerState& state);
-    ~Listener();
+    Server(boost::asio::io_context& accept_ioc, const std::string& host, std::uint16_t port, const Router& router,
+           const std::vector<Worker>& workers, ServerState& state);
+    ~Server();
     void start();
-    // Stops accepting; call on the listener's own thread (post it there).
+    // Stops accepting; call on the accepting io_context's thread (post it there).
     void stop();
     // Writes out buffered access-log lines (at shutdown, once the loops have stopped).
-    void flush_log();
+    void flush_logs();
 
 private:
     struct Impl;

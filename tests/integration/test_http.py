@@ -170,6 +170,17 @@ class GracefulShutdownTest(unittest.TestCase):
         self.assertEqual(server.process.wait(10), 0)
         server.log.close()
 
+    def test_a_second_server_on_the_same_port_fails_at_start(self):
+        first = Server()
+        try:
+            env = {**first.env}
+            r = subprocess.run([MARQUEE_BIN, "serve"], env=env, capture_output=True, text=True, timeout=10)
+            self.assertEqual(r.returncode, 1, r)
+            self.assertIn(f"cannot listen on 127.0.0.1:{first.port}", r.stdout + r.stderr)
+            self.assertEqual(first.request("GET", "/api/health").status, 200)
+        finally:
+            first.stop()
+
     def test_bad_configuration_stops_at_start_naming_the_variable(self):
         for var, value in [("PORT", "abc"), ("THREADS", "0"), ("HOLD_TTL_SECONDS", "-1"), ("REDIS_URL", "http://x"),
                            ("NOTIFY_SINK", "carrier-pigeon"), ("RATE_LIMIT_PER_MINUTE", "lots")]:

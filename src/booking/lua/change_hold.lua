@@ -16,4 +16,5 @@ free_seats(id, h.s)
 lock_seats(id, wanted, h.e)
 h.s = wanted
 save_hold(id, h)
+touch()
 return {'OK', cjson.encode(h)}

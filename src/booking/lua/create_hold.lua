@@ -22,4 +22,5 @@ lock_seats(id, wanted, expires)
 save_hold(id, {u = user, s = wanted, e = expires, st = 'HELD'})
 redis.call('ZADD', HOLD_EXP, expires + retention, id)
 redis.call('HSET', USER_HOLDS, user, id)
+touch()
 return {'OK', expires}

@@ -28,6 +28,12 @@ local function prune()
   end
 end
 
+-- Every change to who holds or owns a seat bumps the show's version, so a reader that cached the
+-- seat map can tell with one HMGET whether it is still current.
+local function touch()
+  redis.call('HINCRBY', SHOW, 'v', 1)
+end
+
 local function check_show()
   local state = redis.call('HMGET', SHOW, 'init', 'cancelled')
   if not state[1] then return 'REBUILD' end

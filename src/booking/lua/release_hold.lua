@@ -9,5 +9,6 @@ if h.st == 'HELD' then
   h.st = 'RELEASED'
   save_hold(id, h)
   if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
+  touch()
 end
 return {'OK', cjson.encode(h)}
