@@ -14,6 +14,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <spdlog/spdlog.h>
@@ -36,6 +37,8 @@ struct Worker {
           services{config, db, redis, tokens, users, shows, seat_maps, health} {}
 
     asio::io_context ioc;
+    // Connections arrive from the accepting thread: keep the loop running while it has none.
+    asio::executor_work_guard<asio::io_context::executor_type> keep_running{ioc.get_executor()};
     pg::Pool db;
     redis::Client redis;
     auth::TokenCache tokens;
