@@ -33,6 +33,14 @@ const redis::Script kChangeHold(script("change_hold"));
 const redis::Script kReleaseHold(script("release_hold"));
 
 const redis::Script kRebuild(script("rebuild"));
+const redis::Script kConvertHold(script("convert_hold"));
+const redis::Script kSellOrderSeats(script("sell_order_seats"));
+const redis::Script kFreeOrderSeats(script("free_order_seats"));
+const redis::Script kCancelShow(script("cancel_show"));
+
+// How long past its payment deadline an unpaid order keeps its seats in Redis if the expiry sweeper
+// is not running; with the sweeper they are freed within a second or two of the deadline.
+constexpr std::int64_t kOrderSeatGraceMs = 15'000;
 
 // The show's status and the live (pending or confirmed) order seats: the truth Redis is rebuilt from.
 constexpr pg::Statement kShowSeatState{
@@ -262,6 +270,41 @@ boost::asio::awaitable<std::shared_ptr<const LiveSeats>> SeatStore::seat_map(con
         cache.store(show.show_id, {word(replies[0], 0), word(replies[0], 1), valid_until, seats});
         co_return seats;
     }
+}
+
+boost::asio::awaitable<void> SeatStore::run_order_script(const redis::Script& script, const std::string& show_id,
+                                                        std::vector<std::string> args) {
+    auto keys = show_keys(show_id);
+    auto reply = co_await redis_.eval(script, keys, args);
+    if (reply.is_error()) throw std::runtime_error("seat script failed: " + reply.str);
+}
+
+boost::asio::awaitable<void> SeatStore::convert_hold(const std::string& show_id, const std::string& user,
+                                                     const std::string& hold_id, const std::string& order_id,
+                                                     std::int64_t order_expires_ms,
+                                                     const std::vector<std::string>& seats) {
+    std::vector<std::string> args{user, hold_id, order_id, std::to_string(order_expires_ms + kOrderSeatGraceMs)};
+    args.insert(args.end(), seats.begin(), seats.end());
+    co_await run_order_script(kConvertHold, show_id, std::move(args));
+}
+
+boost::asio::awaitable<void> SeatStore::sell_order_seats(const std::string& show_id, const std::string& order_id,
+                                                         const std::vector<std::string>& seats) {
+    std::vector<std::string> args{order_id};
+    args.insert(args.end(), seats.begin(), seats.end());
+    co_await run_order_script(kSellOrderSeats, show_id, std::move(args));
+}
+
+boost::asio::awaitable<void> SeatStore::free_order_seats(const std::string& show_id, const std::string& order_id,
+                                                         bool were_sold, const std::vector<std::string>& seats) {
+    std::vector<std::string> args{order_id, were_sold ? "1" : "0"};
+    args.insert(args.end(), seats.begin(), seats.end());
+    co_await run_order_script(kFreeOrderSeats, show_id, std::move(args));
+}
+
+boost::asio::awaitable<void> SeatStore::cancel_show(const std::string& show_id) {
+    std::vector<std::string> args{random_uuid()};
+    co_await run_order_script(kCancelShow, show_id, std::move(args));
 }
 
 std::vector<std::vector<std::string>> SeatStore::occupancy_commands(const std::vector<std::string>& show_ids) {

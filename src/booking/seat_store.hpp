@@ -11,7 +11,10 @@
 #include <vector>
 
 namespace pg { class Pool; }
-namespace redis { class Client; }
+namespace redis {
+class Client;
+struct Script;
+}  // namespace redis
 
 namespace marquee::booking {
 
@@ -90,6 +93,18 @@ public:
     // The show a hold belongs to, if the hold is known.
     boost::asio::awaitable<std::optional<std::string>> show_of_hold(const std::string& hold_id);
 
+    // Orders (PostgreSQL has already committed the change; these bring Redis in line with it).
+    // An order's seats stay locked in Redis until the order's expiry plus a grace period: the
+    // expiry sweeper frees them as soon as it has expired the order in PostgreSQL.
+    boost::asio::awaitable<void> convert_hold(const std::string& show_id, const std::string& user,
+                                              const std::string& hold_id, const std::string& order_id,
+                                              std::int64_t order_expires_ms, const std::vector<std::string>& seats);
+    boost::asio::awaitable<void> sell_order_seats(const std::string& show_id, const std::string& order_id,
+                                                  const std::vector<std::string>& seats);
+    boost::asio::awaitable<void> free_order_seats(const std::string& show_id, const std::string& order_id,
+                                                  bool were_sold, const std::vector<std::string>& seats);
+    boost::asio::awaitable<void> cancel_show(const std::string& show_id);
+
     // Live, never stale: a cached answer is used only after Redis confirms (one HMGET) that nothing
     // changed since and no held seat has expired.
     boost::asio::awaitable<std::shared_ptr<const LiveSeats>> seat_map(const ShowInfo& show, SeatMapCache& cache);
@@ -101,6 +116,8 @@ public:
 
 private:
     boost::asio::awaitable<void> rebuild(const std::string& show_id);
+    boost::asio::awaitable<void> run_order_script(const redis::Script& script, const std::string& show_id,
+                                                  std::vector<std::string> args);
 
     redis::Client& redis_;
     pg::Pool& db_;

@@ -1,0 +1,19 @@
+-- A hold became an order: its seats now belong to the order until the order is paid, cancelled or
+-- expires. PostgreSQL already committed the order, so the seats are claimed even if the hold lapsed
+-- in the meantime (the order is the truth; a hold that slipped in would fail at its own order).
+-- ARGV: user, hold id, order id, seat expiry ms, seats… → {'OK'} | {'NOT_FOUND'}
+prune()
+local user, id, order, expires = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local seats = args_from(5)
+local h = load_hold(id)
+if h and h.u ~= user then return {'NOT_FOUND'} end
+if h and h.st == 'HELD' then free_seats(id, h.s) end
+lock_seats('order:' .. order, seats, expires)
+if h then
+  h.st = 'CONVERTED'
+  h.o = order
+  save_hold(id, h)
+  if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
+end
+touch()
+return {'OK'}

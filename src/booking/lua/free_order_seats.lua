@@ -1,0 +1,16 @@
+-- An order was cancelled, refunded or expired: its seats are free again. Only seats still owned by
+-- this order (or sold to it) are touched.
+-- ARGV: order id, was sold (0/1), seats… → {'OK'}
+local owner = 'order:' .. ARGV[1]
+local was_sold = ARGV[2] == '1'
+for i = 3, #ARGV do
+  local seat = ARGV[i]
+  if redis.call('HGET', SEATS, seat) == owner then
+    redis.call('HDEL', SEATS, seat)
+    redis.call('ZREM', SEAT_EXP, seat)
+  elseif was_sold and redis.call('SREM', SOLD, seat) == 1 then
+    redis.call('ZREM', SEAT_EXP, seat)
+  end
+end
+touch()
+return {'OK'}
