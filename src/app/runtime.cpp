@@ -9,6 +9,8 @@
 #include "booking/show_info.hpp"
 #include "http/server.hpp"
 #include "jobs/health_probe.hpp"
+#include "jobs/order_expiry.hpp"
+#include "jobs/outbox.hpp"
 #include "pg/pool.hpp"
 #include "redis/client.hpp"
 
@@ -17,6 +19,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <spdlog/spdlog.h>
 
 #include <thread>
@@ -82,6 +85,13 @@ int run(const Config& config, RunMode mode) {
     }
 
     asio::co_spawn(first.ioc, jobs::probe_health(first.services), asio::detached);
+    // Background jobs share the first loop; deliveries that block (files, SMTP) get a thread of their own.
+    auto sink = jobs::make_sink(config.notify_sink);
+    asio::thread_pool blocking(1);
+    if (mode != RunMode::ApiOnly) {
+        asio::co_spawn(first.ioc, jobs::expire_orders(first.services), asio::detached);
+        asio::co_spawn(first.ioc, jobs::deliver_outbox(first.services, *sink, blocking), asio::detached);
+    }
 
     auto stop_all = [&] {
         for (auto& w : workers) w->ioc.stop();

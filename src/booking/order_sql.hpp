@@ -88,8 +88,9 @@ inline constexpr pg::Statement kCancelOrder{
     "  (SELECT status FROM changed), o.show_id, array_to_json(o.seat_ids)::text "
     "FROM target JOIN orders o ON o.order_id = target.order_id"};
 
-// $1 show. Cancels it with every live order (pending → CANCELLED, confirmed → REFUNDED), one event
-// per order for its customer and one for the show. Returns whether this call cancelled it, orders
+// $1 show. Cancels it with every live order (pending → CANCELLED, confirmed → REFUNDED). Each
+// customer gets order.cancelled or order.refunded and show.cancelled for their order; a show with no
+// bookings gets one show.cancelled with no customer. Returns whether this call cancelled it, orders
 // cancelled, orders refunded, the show's status before and its movie (NULL: no such show).
 inline constexpr pg::Statement kCancelShow{
     "show_cancel",
@@ -102,9 +103,10 @@ inline constexpr pg::Statement kCancelShow{
     "events AS (INSERT INTO outbox (event_type, payload) "
     "  SELECT e.name, marquee_order_event(e.name, ROW(a.*)::orders) FROM affected a, "
     "  LATERAL (SELECT CASE a.status WHEN 'REFUNDED' THEN 'order.refunded' ELSE 'order.cancelled' END AS name) e "
-    "  UNION ALL SELECT 'show.cancelled', jsonb_build_object('event', 'show.cancelled', 'showId', sh.show_id, "
-    "    'movieId', sh.movie_id, 'theatreId', sh.theatre_id, 'startTime', sh.start_time, "
-    "    'ordersAffected', (SELECT count(*) FROM affected)) FROM sh) "
+    "  UNION ALL SELECT 'show.cancelled', marquee_order_event('show.cancelled', ROW(a.*)::orders) FROM affected a "
+    "  UNION ALL SELECT 'show.cancelled', jsonb_build_object('event', 'show.cancelled', 'orderId', NULL, "
+    "    'userId', NULL, 'email', NULL, 'showId', sh.show_id, 'movieId', sh.movie_id) "
+    "    FROM sh WHERE NOT EXISTS (SELECT 1 FROM affected)) "
     "SELECT (SELECT count(*) FROM sh) > 0, (SELECT count(*) FROM affected WHERE status = 'CANCELLED'), "
     "  (SELECT count(*) FROM affected WHERE status = 'REFUNDED'), s.status, s.movie_id "
     "FROM (SELECT 1) one LEFT JOIN shows s ON s.show_id = $1"};

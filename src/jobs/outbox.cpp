@@ -1,0 +1,92 @@
+#include "jobs/outbox.hpp"
+
+#include "pg/pool.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
+#include <spdlog/spdlog.h>
+
+namespace marquee::jobs {
+
+namespace {
+
+constexpr pg::Statement kClaimEvents{
+    "outbox_claim",
+    "SELECT event_id, event_type, payload::text FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= now() "
+    "ORDER BY event_id LIMIT 50 FOR UPDATE SKIP LOCKED"};
+constexpr pg::Statement kMarkDelivered{
+    "outbox_delivered",
+    "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE event_id = ANY($1::bigint[])"};
+constexpr pg::Statement kMarkFailed{
+    "outbox_failed",
+    "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
+    "next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts)::integer)) WHERE event_id = $1"};
+
+struct Event {
+    std::string id, type, payload;
+    std::optional<std::string> error;  // set when the sink refused it
+};
+
+constexpr std::chrono::milliseconds kPollInterval{250};
+
+}  // namespace
+
+boost::asio::awaitable<void> deliver_outbox(Services& services, NotificationSink& sink,
+                                            boost::asio::thread_pool& blocking) {
+    auto executor = co_await boost::asio::this_coro::executor;
+    boost::asio::steady_timer timer(executor);
+    for (;;) {
+        std::size_t delivered = 0, claimed = 0;
+        try {
+            auto tx = co_await services.db.begin();
+            auto rows = co_await tx.query(kClaimEvents);
+            std::vector<Event> events;
+            for (int i = 0; i < rows.rows(); ++i)
+                events.push_back({std::string(rows.text(i, 0)), std::string(rows.text(i, 1)), std::string(rows.text(i, 2)), {}});
+            claimed = events.size();
+            if (!events.empty()) {
+                // The sink may block: hand the batch to the blocking pool and wait for it there.
+                co_await boost::asio::co_spawn(
+                    blocking,
+                    [&]() -> boost::asio::awaitable<void> {
+                        for (auto& e : events) {
+                            try {
+                                auto payload = boost::json::parse(e.payload);
+                                sink.deliver(e.type, payload.as_object(), e.payload);
+                            } catch (const std::exception& ex) {
+                                e.error = ex.what();
+                            }
+                        }
+                        co_return;
+                    },
+                    boost::asio::use_awaitable);
+                std::string ids = "{";
+                for (const auto& e : events) {
+                    if (e.error) {
+                        spdlog::warn("event {} ({}) not delivered: {}", e.id, e.type, *e.error);
+                        co_await tx.query(kMarkFailed, e.id, *e.error);
+                    } else {
+                        ids += (ids.size() > 1 ? "," : "") + e.id;
+                        ++delivered;
+                    }
+                }
+                co_await tx.query(kMarkDelivered, ids + "}");
+            }
+            co_await tx.commit();
+        } catch (const std::exception& e) {
+            spdlog::warn("outbox delivery: {}", e.what());
+        }
+        if (delivered > 0) spdlog::info("delivered {} event(s)", delivered);
+        // A full batch means more are waiting: go again at once.
+        if (claimed == 50) continue;
+        timer.expires_after(kPollInterval);
+        boost::system::error_code ec;
+        co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    }
+}
+
+}  // namespace marquee::jobs
