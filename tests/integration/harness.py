@@ -283,3 +283,68 @@ def in_parallel(calls):
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=len(calls)) as pool:
         return list(pool.map(run, calls))
+
+
+class SmtpSink:
+    """A tiny SMTP server that accepts every message and keeps it (enough of RFC 5321 for libcurl)."""
+
+    def __init__(self):
+        self.messages = []  # (recipients, data)
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(16)
+        self.port = self.listener.getsockname()[1]
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self):
+        while True:
+            try:
+                conn, _ = self.listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._session, args=(conn,), daemon=True).start()
+
+    def _session(self, conn):
+        f = conn.makefile("rb")
+        conn.sendall(b"220 sink ESMTP\r\n")
+        recipients = []
+        try:
+            while True:
+                line = f.readline()
+                if not line:
+                    return
+                cmd = line.decode(errors="replace").strip()
+                verb = cmd.split(" ")[0].upper()
+                if verb in ("EHLO", "HELO"):
+                    conn.sendall(b"250 sink\r\n")
+                elif verb == "MAIL":
+                    recipients = []
+                    conn.sendall(b"250 OK\r\n")
+                elif verb == "RCPT":
+                    recipients.append(cmd.split(":", 1)[1].strip().strip("<>"))
+                    conn.sendall(b"250 OK\r\n")
+                elif verb == "DATA":
+                    conn.sendall(b"354 go ahead\r\n")
+                    data = b""
+                    while True:
+                        chunk = f.readline()
+                        if chunk in (b".\r\n", b".\n", b""):
+                            break
+                        data += chunk
+                    self.messages.append((recipients, data.decode(errors="replace")))
+                    conn.sendall(b"250 queued\r\n")
+                elif verb == "QUIT":
+                    conn.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    conn.sendall(b"250 OK\r\n")
+        finally:
+            conn.close()
+
+    def close(self):
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self.listener.close()

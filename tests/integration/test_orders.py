@@ -1,0 +1,433 @@
+"""Orders, payment, expiry, cancellation and notifications (SPEC §4.11–4.15, §5 show cancel, §6)."""
+
+import json
+import os
+import signal
+import subprocess
+import tempfile
+import time
+import unittest
+import uuid
+
+from harness import (MARQUEE_BIN, Server, ServerTestCase, SmtpSink, in_parallel, psql, redis_cli, unique)
+
+CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+919876543210"}
+
+
+def wait_for(predicate, timeout=15):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    return None
+
+
+def read_events(path):
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+class BookingMixin:
+    def buyer(self):
+        return self.server.token("buyer-" + uuid.uuid4().hex[:10])
+
+    def hold(self, token, show_id, seats):
+        r = self.call("POST", "/api/v1/holds", {"showId": show_id, "seatIds": seats, "quantity": len(seats)}, token=token)
+        return r
+
+    def order(self, token, hold_id, customer=None):
+        return self.call("POST", "/api/v1/orders", {"holdId": hold_id, "customer": customer or CUSTOMER}, token=token)
+
+    def book(self, token, show_id, seats):
+        h = self.hold(token, show_id, seats)
+        self.assertEqual(h.status, 201, h)
+        o = self.order(token, h.json["holdId"])
+        self.assertEqual(o.status, 201, o)
+        return o.json
+
+    def seat_map(self, show_id):
+        return self.call("GET", f"/api/v1/shows/{show_id}/seatmap").json
+
+
+class OrderFlowTest(BookingMixin, ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.events_file = tempfile.mktemp(prefix="marquee-events-", suffix=".jsonl")
+        cls.SERVER_ENV = {"NOTIFY_SINK": f"file:{cls.events_file}"}
+        super().setUpClass()
+
+    def test_hold_order_confirm(self):
+        show = self.new_show(price=280.5)
+        alice = self.buyer()
+        h = self.hold(alice, show["showId"], ["B3", "A1", "B2"]).json
+        r = self.order(alice, h["holdId"])
+        self.assertEqual(r.status, 201, r)
+        o = r.json
+        self.assertEqual(o["status"], "PAYMENT_PENDING")
+        self.assertEqual(o["seats"], ["A1", "B2", "B3"])
+        self.assertEqual(o["amount"], 841.5)  # 3 × 280.5, exactly
+        self.assertEqual(o["show"]["showId"], show["showId"])
+        self.assertEqual(o["show"]["startTime"], show["startTime"])
+        self.assertEqual(o["theatre"]["theatreId"], show["theatreId"])
+        self.assertEqual(o["movie"]["movieId"], show["movieId"])
+        self.assertIsInstance(o["movie"]["title"], str)
+        self.assertRegex(o["expiresAt"], r"Z$")
+        self.assertNotIn("ticketCode", o)
+        # The hold became the order; the seats are still held in the seat map.
+        self.assertEqual(self.call("GET", f"/api/v1/holds/{h['holdId']}", token=alice).json["status"], "CONVERTED")
+        self.assertEqual(self.call("GET", f"/api/v1/holds/{h['holdId']}", token=alice).json["orderId"], o["orderId"])
+        self.assertEqual(self.seat_map(show["showId"])["heldSeatIds"], ["A1", "B2", "B3"])
+        # Posting the same hold again returns the same order.
+        again = self.order(alice, h["holdId"])
+        self.assertEqual((again.status, again.json), (200, o))
+        self.assertEqual(self.call("GET", f"/api/v1/orders/{o['orderId']}", token=alice).json, o)
+
+        paid = self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=alice)
+        self.assertEqual(paid.status, 200, paid)
+        self.assertEqual(paid.json["status"], "CONFIRMED")
+        self.assertRegex(paid.json["ticketCode"], r"^BMS-[A-Z2-9]{8}$")
+        twice = self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=alice)
+        self.assertEqual((twice.status, twice.json), (200, paid.json))
+        m = self.seat_map(show["showId"])
+        self.assertEqual((m["unavailableSeatIds"], m["heldSeatIds"]), (["A1", "B2", "B3"], []))
+        self.assertError(self.hold(self.buyer(), show["showId"], ["B2"]), 409, "SEATS_UNAVAILABLE", "B2")
+        # The released hold cannot be released again into free seats.
+        self.assertError(self.call("POST", f"/api/v1/holds/{h['holdId']}/release", token=alice), 409, "INVALID_STATE")
+
+        events = wait_for(lambda: [e for e in read_events(self.events_file) if e.get("orderId") == o["orderId"]]
+                          if len([e for e in read_events(self.events_file) if e.get("orderId") == o["orderId"]]) >= 2
+                          else None)
+        self.assertEqual([e["event"] for e in events], ["order.created", "order.confirmed"])
+        confirmed = events[1]
+        self.assertEqual(confirmed["ticketCode"], paid.json["ticketCode"])
+        self.assertEqual(confirmed["email"], CUSTOMER["email"])
+        self.assertTrue(confirmed["userId"].startswith("buyer-"))
+
+    def test_ticket_codes_are_unique(self):
+        show = self.new_show(rows=1, seats=10)
+        codes = set()
+        for seat in range(1, 11):
+            t = self.buyer()
+            o = self.book(t, show["showId"], [f"A{seat}"])
+            codes.add(self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t).json["ticketCode"])
+        self.assertEqual(len(codes), 10)
+
+    def test_customer_validation(self):
+        show = self.new_show()
+        t = self.buyer()
+        hold_id = self.hold(t, show["showId"], ["A1"]).json["holdId"]
+        for customer, field in [({**CUSTOMER, "name": ""}, "customer.name"),
+                                ({**CUSTOMER, "name": "x" * 256}, "customer.name"),
+                                ({**CUSTOMER, "email": "not-an-email"}, "customer.email"),
+                                ({**CUSTOMER, "email": "a@b"}, "customer.email"),
+                                ({**CUSTOMER, "phone": "12345"}, "customer.phone"),
+                                ({**CUSTOMER, "phone": "98765-43210"}, "customer.phone"),
+                                ({**CUSTOMER, "phone": "+1234567890123456"}, "customer.phone"),
+                                ({"name": "A", "email": "a@example.com"}, "customer.phone")]:
+            self.assertError(self.order(t, hold_id, customer), 400, "VALIDATION_ERROR", field)
+        self.assertError(self.call("POST", "/api/v1/orders", {"customer": CUSTOMER}, token=t), 400, "VALIDATION_ERROR",
+                         "holdId")
+        self.assertError(self.call("POST", "/api/v1/orders", {"holdId": hold_id}, token=t), 400, "VALIDATION_ERROR",
+                         "customer")
+        self.assertEqual(self.order(t, hold_id, {**CUSTOMER, "phone": "9876543"}).status, 201)
+
+    def test_other_users_cannot_see_or_touch_orders(self):
+        show = self.new_show()
+        alice, mallory = self.buyer(), self.buyer()
+        h = self.hold(alice, show["showId"], ["C1"]).json
+        self.assertError(self.order(mallory, h["holdId"]), 404, "NOT_FOUND")
+        o = self.order(alice, h["holdId"]).json
+        self.assertError(self.order(mallory, h["holdId"]), 404, "NOT_FOUND")
+        for method, path in [("GET", f"/api/v1/orders/{o['orderId']}"),
+                             ("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment"),
+                             ("POST", f"/api/v1/orders/{o['orderId']}/cancel")]:
+            self.assertError(self.call(method, path, token=mallory), 404, "NOT_FOUND")
+        self.assertNotIn(o["orderId"], [x["orderId"] for x in self.call("GET", "/api/v1/orders", token=mallory).json["items"]])
+        self.assertEqual(self.call("GET", f"/api/v1/orders/{o['orderId']}", token=alice).json["status"], "PAYMENT_PENDING")
+        self.assertError(self.call("GET", f"/api/v1/orders/{uuid.uuid4()}", token=alice), 404, "NOT_FOUND")
+        self.assertError(self.call("GET", "/api/v1/orders/nope", token=alice), 400, "VALIDATION_ERROR")
+        self.assertError(self.order(alice, str(uuid.uuid4())), 404, "NOT_FOUND")
+
+    def test_released_hold_cannot_become_an_order(self):
+        show = self.new_show()
+        t = self.buyer()
+        h = self.hold(t, show["showId"], ["A2"]).json
+        self.call("POST", f"/api/v1/holds/{h['holdId']}/release", token=t)
+        self.assertError(self.order(t, h["holdId"]), 409, "INVALID_STATE")
+
+    def test_my_orders_newest_first_with_paging(self):
+        show = self.new_show(rows=1, seats=6)
+        t = self.buyer()
+        ids = [self.book(t, show["showId"], [f"A{i}"])["orderId"] for i in range(1, 6)]
+        seen, cursor = [], None
+        while True:
+            r = self.call("GET", "/api/v1/orders?limit=2" + (f"&cursor={cursor}" if cursor else ""), token=t)
+            self.assertEqual(r.status, 200, r)
+            seen += [x["orderId"] for x in r.json["items"]]
+            cursor = r.json["nextCursor"]
+            if not cursor:
+                break
+        self.assertEqual(seen, list(reversed(ids)))
+        self.assertError(self.call("GET", "/api/v1/orders?limit=0", token=t), 400, "VALIDATION_ERROR", "limit")
+        self.assertError(self.call("GET", "/api/v1/orders?cursor=zzz", token=t), 400, "VALIDATION_ERROR", "cursor")
+
+    def test_cancel_pending_and_refund_confirmed(self):
+        show = self.new_show()
+        t = self.buyer()
+        pending = self.book(t, show["showId"], ["A1", "A2"])
+        r = self.call("POST", f"/api/v1/orders/{pending['orderId']}/cancel", token=t)
+        self.assertEqual((r.status, r.json["status"]), (200, "CANCELLED"))
+        self.assertEqual(self.seat_map(show["showId"])["heldSeatIds"], [])
+        self.assertError(self.call("POST", f"/api/v1/orders/{pending['orderId']}/cancel", token=t), 409, "INVALID_STATE")
+        self.assertError(self.call("POST", f"/api/v1/orders/{pending['orderId']}/confirm-payment", token=t), 409,
+                         "INVALID_STATE")
+        # The freed seats can be booked by someone else at once.
+        other = self.buyer()
+        confirmed = self.book(other, show["showId"], ["A1"])
+        self.call("POST", f"/api/v1/orders/{confirmed['orderId']}/confirm-payment", token=other)
+        r = self.call("POST", f"/api/v1/orders/{confirmed['orderId']}/cancel", token=other)
+        self.assertEqual((r.status, r.json["status"]), (200, "REFUNDED"))
+        m = self.seat_map(show["showId"])
+        self.assertEqual((m["unavailableSeatIds"], m["heldSeatIds"]), ([], []))
+        events = wait_for(lambda: {e["event"] for e in read_events(self.events_file)
+                                   if e.get("orderId") in (pending["orderId"], confirmed["orderId"])} >=
+                          {"order.cancelled", "order.refunded"})
+        self.assertTrue(events)
+
+    def test_cancellation_not_allowed(self):
+        strict = self.create_theatre(cancellationAvailable=False)
+        screen = self.create_screen(strict["theatreId"])
+        movie = self.create_movie()
+        show = self.create_show(movie["movieId"], screen["screenId"], "2031-03-03T18:00:00+05:30")
+        t = self.buyer()
+        o = self.book(t, show["showId"], ["A1"])
+        self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t)
+        self.assertError(self.call("POST", f"/api/v1/orders/{o['orderId']}/cancel", token=t), 409,
+                         "CANCELLATION_NOT_ALLOWED")
+        # A show that has started cannot be refunded either.
+        show2 = self.new_show()
+        o2 = self.book(t, show2["showId"], ["A1"])
+        self.call("POST", f"/api/v1/orders/{o2['orderId']}/confirm-payment", token=t)
+        psql(f"UPDATE shows SET start_time = now() - interval '1 minute', end_time = now() + interval '2 hours' "
+             f"WHERE show_id = '{show2['showId']}'")
+        self.assertError(self.call("POST", f"/api/v1/orders/{o2['orderId']}/cancel", token=t), 409,
+                         "CANCELLATION_NOT_ALLOWED", "started")
+
+    def test_admin_cancels_a_show(self):
+        show = self.new_show()
+        a, b, c = self.buyer(), self.buyer(), self.buyer()
+        pending = self.book(a, show["showId"], ["A1"])
+        paid = self.book(b, show["showId"], ["A2"])
+        self.call("POST", f"/api/v1/orders/{paid['orderId']}/confirm-payment", token=b)
+        self.assertError(self.call("POST", f"/api/v1/admin/shows/{show['showId']}/cancel", token=a), 403, "FORBIDDEN")
+        r = self.call("POST", f"/api/v1/admin/shows/{show['showId']}/cancel", token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        self.assertEqual((r.json["ordersCancelled"], r.json["ordersRefunded"]), (1, 1))
+        self.assertEqual(self.call("GET", f"/api/v1/orders/{pending['orderId']}", token=a).json["status"], "CANCELLED")
+        self.assertEqual(self.call("GET", f"/api/v1/orders/{paid['orderId']}", token=b).json["status"], "REFUNDED")
+        self.assertError(self.hold(c, show["showId"], ["A3"]), 409, "SHOW_NOT_BOOKABLE")
+        m = self.seat_map(show["showId"])
+        self.assertEqual((m["unavailableSeatIds"], m["heldSeatIds"]), ([], []))
+        # Left out of the listing; cancelling again is harmless.
+        day = show["startTime"][:10]
+        listing = self.call("GET", f"/api/v1/movies/{show['movieId']}/shows?date={day}").json
+        self.assertNotIn(show["showId"], [s["showId"] for t in listing["theatres"] for s in t["shows"]])
+        again = self.call("POST", f"/api/v1/admin/shows/{show['showId']}/cancel", token=self.admin)
+        self.assertEqual((again.status, again.json["ordersCancelled"]), (200, 0))
+        self.assertError(self.call("POST", f"/api/v1/admin/shows/{uuid.uuid4()}/cancel", token=self.admin), 404,
+                         "NOT_FOUND")
+        notified = wait_for(lambda: {(e["event"], e.get("orderId")) for e in read_events(self.events_file)} >= {
+            ("order.cancelled", pending["orderId"]), ("order.refunded", paid["orderId"]),
+            ("show.cancelled", pending["orderId"]), ("show.cancelled", paid["orderId"])})
+        self.assertTrue(notified)
+
+    def test_redis_flush_mid_flow(self):
+        show = self.new_show()
+        alice, bob = self.buyer(), self.buyer()
+        o = self.book(alice, show["showId"], ["B1", "B2"])
+        redis_cli("FLUSHDB")
+        # Rebuilt from PostgreSQL: Alice's unpaid seats are still held, so Bob is refused at once.
+        self.assertEqual(self.seat_map(show["showId"])["heldSeatIds"], ["B1", "B2"])
+        self.assertError(self.hold(bob, show["showId"], ["B2", "B3"]), 409, "SEATS_UNAVAILABLE")
+        # Even if Redis knew nothing of it (state present but empty), PostgreSQL refuses a second
+        # owner: Bob gets his hold, but not an order.
+        redis_cli("FLUSHDB")
+        redis_cli("HSET", "show:{" + show["showId"] + "}", "init", "blank", "cancelled", "0")
+        h = self.hold(bob, show["showId"], ["B2", "B3"])
+        self.assertEqual(h.status, 201, h)
+        self.assertError(self.order(bob, h.json["holdId"]), 409, "SEATS_UNAVAILABLE", "B2")
+        paid = self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=alice)
+        self.assertEqual(paid.json["status"], "CONFIRMED")
+
+
+class PaymentWindowTest(BookingMixin, ServerTestCase):
+    SERVER_ENV = {"ORDER_TTL_SECONDS": "2", "HOLD_TTL_SECONDS": "1"}
+
+    def test_seats_stay_reserved_past_the_hold_and_free_when_the_order_expires(self):
+        show = self.new_show()
+        alice, bob = self.buyer(), self.buyer()
+        untouched = self.book(alice, show["showId"], ["A1"])
+        time.sleep(1.3)  # the hold has expired, the order has not
+        self.assertError(self.hold(bob, show["showId"], ["A1"]), 409, "SEATS_UNAVAILABLE")
+        self.assertEqual(self.seat_map(show["showId"])["heldSeatIds"], ["A1"])
+        # Nobody touches the order: the sweeper expires it within a few seconds of its window.
+        self.assertTrue(wait_for(lambda: self.call("GET", "/api/v1/shows/" + show["showId"] + "/seatmap")
+                                 .json["heldSeatIds"] == [], timeout=8))
+        self.assertEqual(psql(f"SELECT status FROM orders WHERE order_id = '{untouched['orderId']}'"), "EXPIRED")
+        self.assertEqual(self.hold(bob, show["showId"], ["A1"]).status, 201)
+
+    def test_confirming_after_the_window_is_order_expired(self):
+        show = self.new_show()
+        t = self.buyer()
+        o = self.book(t, show["showId"], ["C1"])
+        time.sleep(2.2)
+        self.assertError(self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t), 409,
+                         "ORDER_EXPIRED")
+        self.assertEqual(self.call("GET", f"/api/v1/orders/{o['orderId']}", token=t).json["status"], "EXPIRED")
+        self.assertEqual(self.seat_map(show["showId"])["heldSeatIds"], [])
+        self.assertError(self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t), 409,
+                         "ORDER_EXPIRED")
+
+    def test_expired_hold_cannot_become_an_order(self):
+        show = self.new_show()
+        t = self.buyer()
+        h = self.hold(t, show["showId"], ["B4"]).json
+        time.sleep(1.2)
+        self.assertError(self.order(t, h["holdId"]), 409, "HOLD_EXPIRED")
+
+
+class BookingRaceTest(BookingMixin, ServerTestCase):
+    def test_50_users_race_through_hold_order_confirm_on_12_seats(self):
+        show = self.new_show(rows=3, seats=4)
+        show_id = show["showId"]
+        seats = [f"{r}{n}" for r in "ABC" for n in range(1, 5)]
+        users = [self.buyer() for _ in range(50)]
+
+        def attempt(i, token):
+            import random
+            rng = random.Random(i)
+            for _ in range(6):
+                wanted = rng.sample(seats, rng.randint(1, 3))
+                h = self.hold(token, show_id, wanted)
+                if h.status != 201:
+                    self.assertEqual(h.status, 409, h)
+                    continue
+                o = self.order(token, h.json["holdId"])
+                if o.status != 201:
+                    self.assertEqual(o.status, 409, o)
+                    continue
+                p = self.call("POST", f"/api/v1/orders/{o.json['orderId']}/confirm-payment", token=token)
+                self.assertEqual(p.status, 200, p)
+                return p.json
+            return None
+
+        results = [r for r in in_parallel([lambda i=i, t=t: attempt(i, t) for i, t in enumerate(users)]) if r]
+        owners = {}
+        for order in results:
+            for seat in order["seats"]:
+                self.assertNotIn(seat, owners, f"{seat} is in two confirmed orders")
+                owners[seat] = order["orderId"]
+        rows = psql(f"SELECT seat_id FROM order_seats os JOIN orders o USING (order_id) "
+                    f"WHERE os.show_id = '{show_id}' AND o.status = 'CONFIRMED'").split()
+        self.assertEqual(sorted(rows), sorted(owners))
+        m = self.seat_map(show_id)
+        self.assertEqual(sorted(m["unavailableSeatIds"]), sorted(owners))
+        self.assertGreater(len(owners), 0)
+
+
+class DeliveryTest(BookingMixin, unittest.TestCase):
+    """Crash between commit and delivery, two job processes at once, and SMTP."""
+
+    def setUp(self):
+        self.events_file = tempfile.mktemp(prefix="marquee-events-", suffix=".jsonl")
+        self.processes = []
+
+    def tearDown(self):
+        for p in self.processes:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+    def start_server(self, **env):
+        self.server = Server(env=env, args=("serve", "--no-jobs") if env.pop("_no_jobs", False) else ("serve",))
+        self.admin = self.server.token("admin-" + uuid.uuid4().hex[:6], admin=True)
+        return self.server
+
+    def call(self, *args, **kwargs):
+        return self.server.request(*args, **kwargs)
+
+    def new_show(self, **kwargs):
+        return ServerTestCase.new_show(self, **kwargs)
+
+    create_movie = ServerTestCase.create_movie
+    create_theatre = ServerTestCase.create_theatre
+    create_screen = ServerTestCase.create_screen
+    create_show = ServerTestCase.create_show
+
+    def jobs(self):
+        env = {**self.server.env, "NOTIFY_SINK": f"file:{self.events_file}"}
+        p = subprocess.Popen([MARQUEE_BIN, "jobs"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.processes.append(p)
+        return p
+
+    def test_event_survives_a_kill_between_commit_and_delivery(self):
+        self.start_server(_no_jobs=True, NOTIFY_SINK=f"file:{self.events_file}")
+        show = self.new_show()
+        t = self.buyer()
+        o = self.book(t, show["showId"], ["A1"])
+        os.kill(self.server.process.pid, signal.SIGKILL)  # committed, never delivered
+        self.server.process.wait()
+        self.server.log.close()
+        self.assertEqual(read_events(self.events_file), [])
+        self.jobs()
+        delivered = wait_for(lambda: [e for e in read_events(self.events_file) if e["orderId"] == o["orderId"]])
+        self.assertEqual([e["event"] for e in delivered], ["order.created"])
+
+    def test_two_job_processes_deliver_each_event_once(self):
+        self.start_server(_no_jobs=True, ORDER_TTL_SECONDS="2")
+        try:
+            show = self.new_show(rows=2, seats=10)
+            orders = [self.book(self.buyer(), show["showId"], [f"{r}{n}"])["orderId"]
+                      for r in "AB" for n in range(1, 11)]
+            self.jobs()
+            self.jobs()
+            # order.created for all 20 now, order.expired for all 20 once their window passes.
+            done = wait_for(lambda: len(read_events(self.events_file)) >= 40 and read_events(self.events_file),
+                            timeout=20)
+            self.assertTrue(done)
+            time.sleep(1.5)  # anything delivered twice would show up by now
+            events = [(e["event"], e["orderId"]) for e in read_events(self.events_file) if e["orderId"] in orders]
+            self.assertEqual(len(events), len(set(events)), "an event was delivered twice")
+            self.assertEqual(sorted(events), sorted([("order.created", o) for o in orders] +
+                                                    [("order.expired", o) for o in orders]))
+            self.assertEqual(psql("SELECT count(*) FROM orders WHERE order_id IN (" +
+                                  ",".join(f"'{o}'" for o in orders) + ") AND status = 'EXPIRED'"), "20")
+        finally:
+            self.server.stop()
+
+    def test_smtp_delivery_is_a_readable_email(self):
+        sink = SmtpSink()
+        try:
+            self.start_server(NOTIFY_SINK=f"smtp://127.0.0.1:{sink.port}")
+            show = self.new_show()
+            t = self.buyer()
+            o = self.book(t, show["showId"], ["A3", "A4"])
+            paid = self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t).json
+            mail = wait_for(lambda: [m for m in sink.messages if paid["ticketCode"] in m[1]])
+            self.assertTrue(mail, sink.messages)
+            recipients, text = mail[0]
+            self.assertEqual(recipients, [CUSTOMER["email"]])
+            for expected in (paid["movie"]["title"], "A3, A4", paid["ticketCode"], "Subject: Your tickets for",
+                             "Asha Rao"):
+                self.assertIn(expected, text)
+        finally:
+            self.server.stop()
+            sink.close()
+
+
+if __name__ == "__main__":
+    unittest.main()
