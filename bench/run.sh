@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Measures marquee with wrk against a bare Beast server and against the raw Redis script rate:
-# health, movies list, shows-by-date, seat map and hold creation, on the demo catalogue.
+# Measures marquee with wrk against a bare Beast server, the raw Redis script rate and pgbench:
+# health, movies list, shows-by-date, seat map, hold creation and full bookings (hold → order →
+# confirm), on a fresh copy of the demo catalogue (database marquee_bench, recreated each run).
 #   bench/run.sh                 10 s per endpoint, 64 connections
 #   DURATION=30 CONNECTIONS=128 bench/run.sh
 # Prints a table; the numbers go into docs/benchmarks.md by hand, with the machine they came from.
@@ -17,7 +18,9 @@ install_packages
 build_release
 cmake --build "$BUILD_DIR" --target bare_beast >/dev/null
 start_servers
-ensure_database marquee
+psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qc "DROP DATABASE IF EXISTS marquee_bench" >/dev/null
+ensure_database marquee_bench
+export DATABASE_URL="postgresql://marquee@127.0.0.1:$PG_PORT/marquee_bench"
 "$BIN" migrate >/dev/null
 "$BIN" seed-demo >/dev/null
 
@@ -84,14 +87,33 @@ REDIS_RPS=$(redis-benchmark -p "$REDIS_PORT" --dbnum 2 -c "$CONNECTIONS" -n $((D
 printf '%-8s %12.0f   (redis-benchmark, the same Lua script)\n' "redis" "$REDIS_RPS"
 redis-cli -p "$REDIS_PORT" -n 2 DEL "show:$S" "sold:$S" "seats:$S" "seat_expiry:$S" "holds:$S" "user_holds:$S" "hold_expiry:$S" >/dev/null
 
+# Full bookings, each thread one user walking hold → order → confirm on its own connection, against
+# PostgreSQL's own simple-update rate (pgbench -N) on the same server.
+BOOK_THREADS=$CONNECTIONS
+BOOK_SHOWS=$(psql "$DATABASE_URL" -tAc "SELECT string_agg(show_id::text, ',') FROM shows s JOIN screens sc USING (screen_id)
+  WHERE sc.total_seats = 120 AND s.start_time > now() + interval '10 minutes' AND s.status <> 'CANCELLED'")
+export BOOK_THREADS BOOK_SHOWS
+wrk -t"$BOOK_THREADS" -c"$BOOK_THREADS" -d2s -s "$ROOT/bench/booking.lua" "http://127.0.0.1:$MARQUEE_PORT" >/dev/null
+read -r _ BOOKINGS BOOK_P50 BOOK_P99 BOOK_STATUS < <(wrk -t"$BOOK_THREADS" -c"$BOOK_THREADS" -d"${DURATION}s" --latency \
+  -s "$ROOT/bench/booking.lua" "http://127.0.0.1:$MARQUEE_PORT" | grep '^BOOKINGS')
+printf '%-8s %12s %9s %9s %8s   (bookings/s; latency per request)\n' booking "$BOOKINGS" "$BOOK_P50" "$BOOK_P99" "$BOOK_STATUS"
+psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qc "DROP DATABASE IF EXISTS marquee_pgbench" >/dev/null
+ensure_database marquee_pgbench
+pgbench -h 127.0.0.1 -p "$PG_PORT" -U marquee -i -q -s 10 marquee_pgbench >/dev/null 2>&1
+PGBENCH_TPS=$(pgbench -h 127.0.0.1 -p "$PG_PORT" -U marquee -N -c "$CONNECTIONS" -j 2 -T "$DURATION" marquee_pgbench 2>/dev/null \
+  | awk '/^tps/ {print int($3)}')
+printf '%-8s %12s   (pgbench -N simple-update TPS, %s clients)\n' pgbench "$PGBENCH_TPS" "$CONNECTIONS"
+
 echo
 awk -v b="${RPS[bare]}" -v h="${RPS[health]}" -v m="${RPS[movies]}" -v s="${RPS[shows]}" \
-    -v sm="${RPS[seatmap]}" -v fm="${RPS[fullmap]}" -v hd="${RPS[holds]}" -v r="$REDIS_RPS" 'BEGIN {
+    -v sm="${RPS[seatmap]}" -v fm="${RPS[fullmap]}" -v hd="${RPS[holds]}" -v r="$REDIS_RPS" \
+    -v bk="$BOOKINGS" -v pg="$PGBENCH_TPS" 'BEGIN {
   printf "bare / health      = %.2fx  (bar: at most 1.5x)\n", b / h
   printf "movies / health    = %.0f%%\n", 100 * m / h
   printf "shows / health     = %.0f%%  (bar: at least 60%%)\n", 100 * s / h
   printf "seatmap / health   = %.0f%%  (bar: at least 60%%)\n", 100 * sm / h
   printf "fullmap / health   = %.0f%%  (sold-out house)\n", 100 * fm / h
   printf "holds / redis      = %.0f%%  (bar: at least 50%%)\n", 100 * hd / r
+  printf "bookings / pgbench = %.0f%%  (bar: at least 50%%)\n", 100 * bk / pg
 }'
 echo "(wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, marquee THREADS=$THREADS, $(nproc) cores)"

@@ -6,32 +6,34 @@
 // the outbox event describing the change are written atomically, in one round trip.
 namespace marquee::booking::sql {
 
-// An order as clients see it; "SELECT … FROM orders o JOIN …" follows.
-#define MARQUEE_ORDER_VIEW                                                                                        \
-    "SELECT o.order_id, o.user_id, "                                                                             \
-    "CASE WHEN o.status = 'PAYMENT_PENDING' AND o.expires_at <= now() THEN 'EXPIRED' ELSE o.status END, "       \
-    "array_to_json(o.seat_ids)::text, o.amount::text, o.ticket_code, extract(epoch FROM o.created_at)::bigint, " \
-    "extract(epoch FROM o.expires_at)::bigint, o.customer_name, o.customer_email, o.customer_phone, o.show_id, "  \
-    "extract(epoch FROM s.start_time)::bigint, "                                                                 \
+// An order as clients see it: the columns (the order is `ov`), then the joins that complete them.
+#define MARQUEE_ORDER_COLUMNS                                                                                     \
+    "ov.order_id, ov.user_id, "                                                                                  \
+    "CASE WHEN ov.status = 'PAYMENT_PENDING' AND ov.expires_at <= now() THEN 'EXPIRED' ELSE ov.status END, "    \
+    "array_to_json(ov.seat_ids)::text, ov.amount::text, ov.ticket_code, extract(epoch FROM ov.created_at)::bigint, " \
+    "extract(epoch FROM ov.expires_at)::bigint, ov.customer_name, ov.customer_email, ov.customer_phone, "         \
+    "ov.show_id, extract(epoch FROM s.start_time)::bigint, "                                                     \
     "extract(epoch FROM (s.start_time AT TIME ZONE t.timezone) - (s.start_time AT TIME ZONE 'UTC'))::integer, "  \
-    "m.movie_id, m.title, t.theatre_id, t.name, o.hold_id, o.created_at::text "                                  \
-    "FROM orders o JOIN shows s ON s.show_id = o.show_id JOIN movies m ON m.movie_id = s.movie_id "               \
+    "m.movie_id, m.title, t.theatre_id, t.name, ov.hold_id, ov.created_at::text "
+#define MARQUEE_ORDER_JOINS                                                                                       \
+    "JOIN shows s ON s.show_id = ov.show_id JOIN movies m ON m.movie_id = s.movie_id "                           \
     "JOIN theatres t ON t.theatre_id = s.theatre_id "
 
-inline constexpr pg::Statement kOrderById{"order_by_id", MARQUEE_ORDER_VIEW "WHERE o.order_id = $1"};
+inline constexpr pg::Statement kOrderById{
+    "order_by_id", "SELECT " MARQUEE_ORDER_COLUMNS "FROM orders ov " MARQUEE_ORDER_JOINS "WHERE ov.order_id = $1"};
 
 // $1 user, $2 limit, $3/$4 cursor (created_at text, order id) or NULL: newest first.
 inline constexpr pg::Statement kOrdersOfUser{
     "orders_of_user",
-    MARQUEE_ORDER_VIEW
-    "WHERE o.user_id = $1 AND ($3::timestamptz IS NULL OR (o.created_at, o.order_id) < ($3::timestamptz, $4::uuid)) "
-    "ORDER BY o.created_at DESC, o.order_id DESC LIMIT $2"};
-#undef MARQUEE_ORDER_VIEW
+    "SELECT " MARQUEE_ORDER_COLUMNS "FROM orders ov " MARQUEE_ORDER_JOINS
+    "WHERE ov.user_id = $1 AND ($3::timestamptz IS NULL OR (ov.created_at, ov.order_id) < ($3::timestamptz, $4::uuid)) "
+    "ORDER BY ov.created_at DESC, ov.order_id DESC LIMIT $2"};
 
 inline constexpr pg::Statement kOrderOfHold{"order_of_hold", "SELECT order_id, user_id FROM orders WHERE hold_id = $1"};
 
 // $1 hold, $2 user, $3 show, $4 seats (JSON array), $5 name, $6 email, $7 phone, $8 amount, $9 payment
-// window in seconds. No row back: the show is cancelled or has started.
+// window in seconds. Returns the new order as the client sees it (plus its expiry in ms); no row back:
+// the show is cancelled or has started.
 inline constexpr pg::Statement kCreateOrder{
     "order_create",
     "WITH known_user AS (INSERT INTO users (user_id) VALUES ($2) ON CONFLICT (user_id) DO NOTHING), "
@@ -44,7 +46,7 @@ inline constexpr pg::Statement kCreateOrder{
     "  SELECT o.show_id, unnest(o.seat_ids), o.order_id FROM o), "
     "event AS (INSERT INTO outbox (event_type, payload) "
     "  SELECT 'order.created', marquee_order_event('order.created', ROW(o.*)::orders) FROM o) "
-    "SELECT order_id, (extract(epoch FROM expires_at) * 1000)::bigint FROM o"};
+    "SELECT " MARQUEE_ORDER_COLUMNS ", (extract(epoch FROM ov.expires_at) * 1000)::bigint FROM o ov " MARQUEE_ORDER_JOINS};
 
 // $1 show, $2 seats (JSON array): those that a live order owns.
 inline constexpr pg::Statement kOwnedSeats{
@@ -52,7 +54,8 @@ inline constexpr pg::Statement kOwnedSeats{
     "SELECT seat_id FROM order_seats WHERE show_id = $1 AND seat_id IN (SELECT jsonb_array_elements_text($2::jsonb))"};
 
 // $1 order, $2 user, $3 ticket code. Pays a pending order, or expires it when its window has passed.
-// Returns the status before, whether the window had passed, the show and the seats.
+// Returns the status before, whether the window had passed, the show and the seats, then the paid
+// order as the client sees it (NULLs unless this call paid it).
 inline constexpr pg::Statement kConfirmPayment{
     "order_confirm_payment",
     "WITH target AS (SELECT order_id, status, expires_at <= now() AS lapsed FROM orders "
@@ -65,8 +68,9 @@ inline constexpr pg::Statement kConfirmPayment{
     "events AS (INSERT INTO outbox (event_type, payload) "
     "  SELECT 'order.confirmed', marquee_order_event('order.confirmed', ROW(p.*)::orders) FROM paid p "
     "  UNION ALL SELECT 'order.expired', marquee_order_event('order.expired', ROW(l.*)::orders) FROM lapsed l) "
-    "SELECT target.status, target.lapsed, o.show_id, array_to_json(o.seat_ids)::text "
-    "FROM target JOIN orders o ON o.order_id = target.order_id"};
+    "SELECT target.status, target.lapsed, o.show_id, array_to_json(o.seat_ids)::text, paid_view.* "
+    "FROM target JOIN orders o ON o.order_id = target.order_id "
+    "LEFT JOIN LATERAL (SELECT " MARQUEE_ORDER_COLUMNS "FROM paid ov " MARQUEE_ORDER_JOINS ") paid_view ON true"};
 
 // $1 order, $2 user. A pending order is cancelled; a confirmed one refunded if the theatre allows it
 // and the show has not started. Returns the status before, lapsed, started, cancellation allowed,
@@ -123,5 +127,8 @@ inline constexpr pg::Statement kExpireDueOrders{
     "events AS (INSERT INTO outbox (event_type, payload) "
     "  SELECT 'order.expired', marquee_order_event('order.expired', ROW(x.*)::orders) FROM expired x) "
     "SELECT order_id, show_id, array_to_json(seat_ids)::text FROM expired"};
+
+#undef MARQUEE_ORDER_COLUMNS
+#undef MARQUEE_ORDER_JOINS
 
 }  // namespace marquee::booking::sql

@@ -61,7 +61,15 @@ enum Col {
     kStartOffset, kMovie, kTitle, kTheatre, kTheatreName, kHold, kCreatedText
 };
 
-void write_order(JsonWriter& w, const pg::Result& r, int row) {
+// Writes the order whose MARQUEE_ORDER_COLUMNS start at column `at` of `row`.
+void write_order(JsonWriter& w, const pg::Result& result, int row, int at = 0) {
+    struct Shifted {
+        const pg::Result& r;
+        int at;
+        std::string_view text(int row, int col) const { return r.text(row, col + at); }
+        bool is_null(int row, int col) const { return r.is_null(row, col + at); }
+        std::int64_t integer(int row, int col) const { return r.integer(row, col + at); }
+    } r{result, at};
     w.begin_object();
     w.field("orderId", r.text(row, kId));
     w.field("status", r.text(row, kStatus));
@@ -82,14 +90,18 @@ void write_order(JsonWriter& w, const pg::Result& r, int row) {
     w.end_object();
 }
 
+std::string render_order(const pg::Result& r, int at) {
+    std::string body;
+    JsonWriter w(body);
+    write_order(w, r, 0, at);
+    return body;
+}
+
 // The caller's order, rendered; 404 for anyone else's.
 boost::asio::awaitable<std::string> load_order(http::RequestContext& ctx, const std::string& order_id) {
     auto r = co_await ctx.services.db.query(sql::kOrderById, order_id);
     if (r.empty() || r.text(0, kUser) != ctx.caller().user_id) throw ApiError::not_found("order not found");
-    std::string body;
-    JsonWriter w(body);
-    write_order(w, r, 0);
-    co_return body;
+    co_return render_order(r, 0);
 }
 
 struct Customer {
@@ -140,16 +152,16 @@ boost::asio::awaitable<http::Response> create_order(http::RequestContext& ctx) {
     const std::string& user = ctx.caller().user_id;
     SeatStore store(ctx.services.redis, ctx.services.db);
 
-    // Posting the same hold again returns the order it already became.
-    auto existing = co_await ctx.services.db.query(sql::kOrderOfHold, hold_id);
-    if (!existing.empty()) {
-        if (existing.text(0, 1) != user) throw ApiError::not_found("hold not found");
-        std::string order = co_await load_order(ctx, std::string(existing.text(0, 0)));
-        co_return http::json_response(200, std::move(order));
-    }
-
     auto hold = co_await store.find_hold(user, hold_id);
     if (!hold) throw ApiError::not_found("hold not found");
+    if (hold->status == "CONVERTED") {
+        // Posting the same hold again returns the order it already became.
+        auto existing = co_await ctx.services.db.query(sql::kOrderOfHold, hold_id);
+        if (!existing.empty() && existing.text(0, 1) == user) {
+            std::string order = co_await load_order(ctx, std::string(existing.text(0, 0)));
+            co_return http::json_response(200, std::move(order));
+        }
+    }
     if (hold->status == "EXPIRED") throw ApiError::conflict("HOLD_EXPIRED", "the hold has expired");
     if (hold->status != "HELD") throw ApiError::conflict("INVALID_STATE", "the hold is " + hold->status);
     auto show = co_await ctx.services.shows.find(ctx.services.db, hold->show_id);
@@ -184,12 +196,12 @@ boost::asio::awaitable<http::Response> create_order(http::RequestContext& ctx) {
         co_return http::json_response(200, std::move(order));
     }
     if (created.empty()) throw ApiError::conflict("SHOW_NOT_BOOKABLE", "the show is cancelled or has started");
-    std::string order_id(created.text(0, 0));
+    std::string order_id(created.text(0, kId));
+    std::int64_t expires_ms = created.integer(0, kCreatedText + 1);
     co_await tell_redis("order created", [&]() -> boost::asio::awaitable<void> {
-        co_await store.convert_hold(show->show_id, user, hold_id, order_id, created.integer(0, 1), hold->seats);
+        co_await store.convert_hold(show->show_id, user, hold_id, order_id, expires_ms, hold->seats);
     });
-    std::string order = co_await load_order(ctx, order_id);
-    co_return http::json_response(201, std::move(order));
+    co_return http::json_response(201, render_order(created, 0));
 }
 
 boost::asio::awaitable<http::Response> get_order(http::RequestContext& ctx) {
@@ -255,13 +267,14 @@ boost::asio::awaitable<http::Response> confirm_payment(http::RequestContext& ctx
     if (before == "EXPIRED") throw ApiError::conflict("ORDER_EXPIRED", "the payment window of this order has passed");
     if (before != "PAYMENT_PENDING" && before != "CONFIRMED")
         throw ApiError::conflict("INVALID_STATE", "the order is " + before);
-    if (before == "PAYMENT_PENDING") {
-        co_await tell_redis("order confirmed", [&]() -> boost::asio::awaitable<void> {
-            co_await store.sell_order_seats(show_id, order_id, seats);
-        });
+    if (before == "CONFIRMED") {
+        std::string order = co_await load_order(ctx, order_id);  // paid before: the same body again
+        co_return http::json_response(200, std::move(order));
     }
-    std::string order = co_await load_order(ctx, order_id);
-    co_return http::json_response(200, std::move(order));
+    co_await tell_redis("order confirmed", [&]() -> boost::asio::awaitable<void> {
+        co_await store.sell_order_seats(show_id, order_id, seats);
+    });
+    co_return http::json_response(200, render_order(r, 4));
 }
 
 boost::asio::awaitable<http::Response> cancel_order(http::RequestContext& ctx) {
