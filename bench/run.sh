@@ -90,6 +90,12 @@ redis-cli -p "$REDIS_PORT" -n 2 DEL "show:$S" "sold:$S" "seats:$S" "seat_expiry:
 # Full bookings, each thread one user walking hold → order → confirm on its own connection, against
 # PostgreSQL's own simple-update rate (pgbench -N) on the same server.
 BOOK_THREADS=$CONNECTIONS
+# Bookings consume seats for good: give them a month of shows on the demo's 8 × 15 screens.
+psql "$DATABASE_URL" -qc "INSERT INTO shows (movie_id, theatre_id, screen_id, start_time, end_time, price)
+  SELECT '550e8400-e29b-41d4-a716-446655440005', sc.theatre_id, sc.screen_id, t, t + interval '180 minutes', 250
+  FROM screens sc, generate_series(date_trunc('day', now()) + interval '8 days 6 hours',
+                                   date_trunc('day', now()) + interval '38 days', interval '4 hours') t
+  WHERE sc.total_seats = 120 ON CONFLICT DO NOTHING" >/dev/null
 BOOK_SHOWS=$(psql "$DATABASE_URL" -tAc "SELECT string_agg(show_id::text, ',') FROM shows s JOIN screens sc USING (screen_id)
   WHERE sc.total_seats = 120 AND s.start_time > now() + interval '10 minutes' AND s.status <> 'CANCELLED'")
 export BOOK_THREADS BOOK_SHOWS

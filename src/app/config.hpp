@@ -22,7 +22,7 @@ struct Config {
     std::string notify_sink = "log";
     int threads = 1;
     // Connections each I/O thread may open to PostgreSQL (PG_POOL_SIZE).
-    int pg_pool_size = 4;
+    int pg_pool_size = 8;
 };
 
 // Reads the configuration through `getenv` (a parameter so tests can feed their own environment).
