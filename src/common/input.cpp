@@ -181,9 +181,6 @@ std::string path_uuid(std::string_view value, std::string_view name) {
     return *id;
 }
 
-}  // namespace marquee::input
-
-namespace marquee::input {
 std::int64_t query_integer(std::optional<std::string_view> text, std::string_view name, std::int64_t min,
                            std::int64_t max, std::int64_t fallback) {
     if (!text) return fallback;
@@ -194,4 +191,5 @@ std::int64_t query_integer(std::optional<std::string_view> text, std::string_vie
                                    std::to_string(max));
     return value;
 }
+
 }  // namespace marquee::input

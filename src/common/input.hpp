@@ -51,10 +51,8 @@ private:
 // Reads a path parameter that must be a UUID (400 otherwise), lowercased.
 std::string path_uuid(std::string_view value, std::string_view name);
 
-}  // namespace marquee::input
-
-namespace marquee::input {
 // A query-string integer: `fallback` when absent, 400 naming the parameter when not an integer in range.
 std::int64_t query_integer(std::optional<std::string_view> text, std::string_view name, std::int64_t min,
                            std::int64_t max, std::int64_t fallback);
+
 }  // namespace marquee::input
