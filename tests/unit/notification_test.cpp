@@ -1,0 +1,41 @@
+#include "jobs/notification_sink.hpp"
+
+#include <boost/json/parse.hpp>
+#include <gtest/gtest.h>
+
+using namespace marquee::jobs;
+
+namespace {
+boost::json::object payload(const char* event) {
+    return boost::json::parse(std::string(R"({"event":")") + event + R"(","orderId":"o-1","userId":"u-1",
+        "email":"asha@example.com","name":"Asha","ticketCode":"BMS-ABCD2345","seats":["A1","A2"],"amount":561,
+        "movie":"Dune: Part Two","theatre":"PVR Orion Mall","theatreAddress":"Rajajinagar",
+        "startTime":"2026-12-20 18:30","timezone":"Asia/Kolkata"})").as_object();
+}
+}  // namespace
+
+TEST(Email, ConfirmationCarriesEverythingAPersonNeeds) {
+    std::string mail = compose_email("order.confirmed", payload("order.confirmed"), "Marquee <noreply@marquee.local>");
+    auto body_at = mail.find("\r\n\r\n");
+    ASSERT_NE(body_at, std::string::npos);
+    std::string headers = mail.substr(0, body_at), body = mail.substr(body_at);
+    EXPECT_NE(headers.find("To: <asha@example.com>"), std::string::npos);
+    EXPECT_NE(headers.find("Subject: Your tickets for Dune: Part Two (BMS-ABCD2345)"), std::string::npos);
+    EXPECT_NE(headers.find("Content-Type: text/plain; charset=utf-8"), std::string::npos);
+    for (const char* expected : {"Hello Asha", "Dune: Part Two", "PVR Orion Mall, Rajajinagar",
+                                 "2026-12-20 18:30 (Asia/Kolkata)", "A1, A2", "561", "BMS-ABCD2345"})
+        EXPECT_NE(body.find(expected), std::string::npos) << expected;
+}
+
+TEST(Email, EachEventHasItsOwnSubject) {
+    auto subject = [](const char* event) {
+        std::string mail = compose_email(event, payload(event), "x");
+        auto at = mail.find("Subject: ");
+        return mail.substr(at, mail.find("\r\n", at) - at);
+    };
+    EXPECT_EQ(subject("order.created"), "Subject: Complete your booking for Dune: Part Two");
+    EXPECT_EQ(subject("order.expired"), "Subject: Booking expired: Dune: Part Two");
+    EXPECT_EQ(subject("order.refunded"), "Subject: Booking refunded: Dune: Part Two");
+    EXPECT_EQ(subject("order.cancelled"), "Subject: Booking cancelled: Dune: Part Two");
+    EXPECT_EQ(subject("show.cancelled"), "Subject: Show cancelled: Dune: Part Two");
+}
