@@ -81,6 +81,7 @@ bool is_uuid(std::string_view s) {
 }
 
 std::optional<std::string> normalize_uuid(std::string_view s) {
+    if (s.size() != 36) return std::nullopt;
     std::string lower(s);
     for (char& c : lower)
         if (c >= 'A' && c <= 'F') c = static_cast<char>(c - 'A' + 'a');

@@ -30,7 +30,7 @@ std::string format_local(EpochSeconds t) {
     auto day_point = floor<days>(tp);
     year_month_day ymd{day_point};
     hh_mm_ss hms{tp - day_point};
-    char buf[32];
+    char buf[64];
     std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02ld:%02ld:%02ld", static_cast<int>(ymd.year()),
                   static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
                   static_cast<long>(hms.hours().count()), static_cast<long>(hms.minutes().count()),
@@ -45,7 +45,7 @@ std::string format_utc(EpochSeconds t) { return format_local(t) + 'Z'; }
 std::string format_with_offset(EpochSeconds t, int offset_seconds) {
     std::string out = format_local(t + offset_seconds);
     int abs_offset = offset_seconds < 0 ? -offset_seconds : offset_seconds;
-    char buf[8];
+    char buf[16];
     std::snprintf(buf, sizeof buf, "%c%02d:%02d", offset_seconds < 0 ? '-' : '+', abs_offset / 3600,
                   (abs_offset % 3600) / 60);
     return out + buf;
