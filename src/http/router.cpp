@@ -68,7 +68,9 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, Servic
                 match = route.segments[i] == segments[i];
         }
         if (!match) continue;
-        if (route.method != request.method) {
+        // HEAD is GET without the body (the server drops it when writing).
+        bool head_of_get = request.method == Method::Head && route.method == Method::Get;
+        if (route.method != request.method && !head_of_get) {
             if (!allowed.empty()) allowed += ", ";
             allowed += method_name(route.method);
             continue;

@@ -129,7 +129,7 @@ struct Server::Impl {
     }
 
     asio::awaitable<void> write(beast::tcp_stream& stream, Response response, const std::string& request_id,
-                                unsigned version, bool keep_alive) {
+                                unsigned version, bool keep_alive, bool head = false) {
         bhttp::response<bhttp::string_body> out{static_cast<bhttp::status>(response.status), version};
         out.set(bhttp::field::content_type, "application/json");
         out.set("X-Request-Id", request_id);
@@ -137,6 +137,7 @@ struct Server::Impl {
         out.body() = std::move(response.body);
         out.keep_alive(keep_alive);
         out.prepare_payload();
+        if (head) out.body().clear();  // Content-Length still tells the size of what GET would send
         stream.expires_after(kWriteTimeout);
         boost::system::error_code ec;
         co_await bhttp::async_write(stream, out, asio::redirect_error(asio::use_awaitable, ec));
@@ -196,7 +197,8 @@ struct Server::Impl {
         int status = response.status;
         std::size_t bytes = response.body.size();
         try {
-            co_await write(stream, std::move(response), request_id, raw.version(), keep_alive);
+            co_await write(stream, std::move(response), request_id, raw.version(), keep_alive,
+                           raw.method() == bhttp::verb::head);
         } catch (...) {
             state.in_flight.fetch_sub(1);
             throw;

@@ -137,6 +137,15 @@ class HttpSurfaceTest(ServerTestCase):
                 data += chunk
         self.assertEqual(data.count(b'"status":"ok"'), 3)
 
+    def test_head_is_get_without_a_body(self):
+        reply = self.raw_exchange(b"HEAD /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        head, _, body = reply.partition("\r\n\r\n")
+        self.assertIn("HTTP/1.1 200", head)
+        self.assertIn("Content-Length: 44", head)
+        self.assertEqual(body, "")
+        self.assertIn("405", self.raw_exchange(b"HEAD /api/v1/orders/x/cancel HTTP/1.1\r\nHost: x\r\n"
+                                               b"Connection: close\r\n\r\n").split("\r\n")[0])
+
     def test_connection_close_is_honoured(self):
         reply = self.raw_exchange(b"GET /api/health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         self.assertIn("HTTP/1.1 200", reply)
