@@ -27,9 +27,22 @@ export DATABASE_URL="postgresql://marquee@127.0.0.1:$PG_PORT/marquee_bench"
 # A Redis database of its own, emptied first: every run starts from the same seat state.
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/2"
 redis-cli -p "$REDIS_PORT" -n 2 FLUSHDB >/dev/null
+# An append-only-file rewrite (a forked child compressing the whole dataset) in the middle of a run
+# takes a core away from whichever endpoint is being measured: compact the file now, and hold
+# automatic rewrites off until the run is over (restored on exit).
+AOF_REWRITE_PERCENTAGE=$(redis-cli -p "$REDIS_PORT" CONFIG GET auto-aof-rewrite-percentage | tail -1)
+redis-cli -p "$REDIS_PORT" CONFIG SET auto-aof-rewrite-percentage 0 >/dev/null
+redis-cli -p "$REDIS_PORT" BGREWRITEAOF >/dev/null 2>&1 || true
+for _ in $(seq 600); do
+  redis-cli -p "$REDIS_PORT" INFO persistence | grep -q 'aof_rewrite_in_progress:0' && break
+  sleep 0.1
+done
 
 pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  redis-cli -p "$REDIS_PORT" CONFIG SET auto-aof-rewrite-percentage "$AOF_REWRITE_PERCENTAGE" >/dev/null
+}
 trap cleanup EXIT
 
 # The rate limiter stays on the path (one Redis script per protected request) with a limit no
