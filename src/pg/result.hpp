@@ -42,7 +42,6 @@ public:
         return is_null(row, col) ? nullptr : PQgetvalue(res_.get(), row, col);
     }
     std::int64_t integer(int row, int col) const { return std::stoll(PQgetvalue(res_.get(), row, col)); }
-    double number(int row, int col) const { return std::stod(PQgetvalue(res_.get(), row, col)); }
     bool boolean(int row, int col) const { return PQgetvalue(res_.get(), row, col)[0] == 't'; }
     // Rows touched by an INSERT/UPDATE/DELETE.
     std::int64_t affected() const {
