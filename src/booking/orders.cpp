@@ -225,17 +225,8 @@ boost::asio::awaitable<http::Response> list_orders(http::RequestContext& ctx) {
     } catch (const pg::Error&) {
         throw ApiError::validation("cursor: not a cursor of this list");  // a forged time that does not parse
     }
-    int shown = std::min<int>(rows.rows(), static_cast<int>(limit));
-    std::string body;
-    JsonWriter w(body);
-    w.begin_object().key("items").begin_array();
-    for (int i = 0; i < shown; ++i) write_order(w, rows, i);
-    w.end_array().key("nextCursor");
-    if (rows.rows() > limit)
-        w.string(catalog::encode_cursor({std::string(rows.text(shown - 1, kCreatedText)), std::string(rows.text(shown - 1, kId))}));
-    else
-        w.null();
-    w.end_object();
+    std::string body = catalog::render_page(rows, limit, kCreatedText, kId,
+                                            [&](JsonWriter& w, int row) { write_order(w, rows, row); });
     co_return http::json_response(200, std::move(body));
 }
 

@@ -255,20 +255,8 @@ boost::asio::awaitable<http::Response> list_movies(http::RequestContext& ctx) {
     if (cursor) key = cursor->sort_key, id = cursor->id;
     // One row more than asked tells whether there is a next page.
     auto rows = co_await ctx.services.db.query(statement, limit + 1, key, id);
-    int shown = std::min<int>(rows.rows(), static_cast<int>(limit));
-
-    std::string body;
-    JsonWriter w(body);
-    w.begin_object().key("items").begin_array();
-    for (int i = 0; i < shown; ++i) write_list_item(w, rows, i);
-    w.end_array().key("nextCursor");
-    if (rows.rows() > limit) {
-        int last = shown - 1;
-        w.string(encode_cursor({std::string(rows.text(last, category == "trending" ? 3 : 6)), std::string(rows.text(last, 0))}));
-    } else {
-        w.null();
-    }
-    w.end_object();
+    std::string body = render_page(rows, limit, category == "trending" ? 3 : 6, 0,
+                                   [&](JsonWriter& w, int row) { write_list_item(w, rows, row); });
     co_await ResponseCache::fill(ctx.services.redis, movies_list_cache_key(), field, body, cached.epoch, kMoviesCacheTtl);
     co_return http::json_response(200, std::move(body));
 }
