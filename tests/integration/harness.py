@@ -24,6 +24,25 @@ def free_port():
         return s.getsockname()[1]
 
 
+def listen(port=0):
+    """A listening socket on 127.0.0.1 (port 0: any free port)."""
+    listener = socket.socket()
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    listener.bind(("127.0.0.1", port))
+    listener.listen(128)
+    return listener
+
+
+def close_listener(listener):
+    # shutdown() first: on Linux, close() alone does not wake a thread blocked in accept(), and that
+    # listener would go on accepting.
+    try:
+        listener.shutdown(socket.SHUT_RDWR)
+    except OSError:
+        pass
+    listener.close()
+
+
 def unique(prefix):
     return f"{prefix} {uuid.uuid4().hex[:10]}"
 
@@ -131,20 +150,11 @@ class Proxy:
         self.start()
 
     def start(self):
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", self.port))
-        self.listener.listen(128)
+        self.listener = listen(self.port)
         threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
 
     def stop(self):
-        # shutdown() first: on Linux, close() alone does not wake a thread blocked in accept(), and
-        # that listener would go on accepting.
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.listener.close()
+        close_listener(self.listener)
         with self.lock:
             for c in self.conns:
                 try:
@@ -290,10 +300,7 @@ class SmtpSink:
 
     def __init__(self):
         self.messages = []  # (recipients, data)
-        self.listener = socket.socket()
-        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.listener.bind(("127.0.0.1", 0))
-        self.listener.listen(16)
+        self.listener = listen()
         self.port = self.listener.getsockname()[1]
         threading.Thread(target=self._serve, daemon=True).start()
 
@@ -343,8 +350,4 @@ class SmtpSink:
             conn.close()
 
     def close(self):
-        try:
-            self.listener.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
-        self.listener.close()
+        close_listener(self.listener)
