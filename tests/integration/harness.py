@@ -147,11 +147,20 @@ class Proxy:
         self.listener = None
         self.conns = []
         self.lock = threading.Lock()
+        self.flowing = threading.Event()  # cleared by pause(): bytes wait until resume()
+        self.flowing.set()
         self.start()
 
     def start(self):
         self.listener = listen(self.port)
         threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def pause(self):
+        """Keeps connections open but holds every byte back: the server looks stuck, not gone."""
+        self.flowing.clear()
+
+    def resume(self):
+        self.flowing.set()
 
     def stop(self):
         close_listener(self.listener)
@@ -180,13 +189,13 @@ class Proxy:
             threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
             threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
 
-    @staticmethod
-    def _pipe(src, dst):
+    def _pipe(self, src, dst):
         try:
             while True:
                 data = src.recv(65536)
                 if not data:
                     break
+                self.flowing.wait()
                 dst.sendall(data)
         except OSError:
             pass

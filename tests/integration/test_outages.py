@@ -1,6 +1,7 @@
 """PostgreSQL or Redis going away: requests that need it get 503 quickly (never a hang or a 500),
 health says which part is down, and the service recovers by itself once the server is back."""
 
+import threading
 import time
 import unittest
 import uuid
@@ -76,6 +77,31 @@ class OutageTest(ServerTestCase):
             self.redis.start()
         self.assertTrue(wait_for(lambda: self.health().status == 200))
         self.assertEqual(self.call("GET", f"/api/v1/movies/{movie.json['movieId']}").status, 200)
+
+
+class GracefulShutdownInFlightTest(unittest.TestCase):
+    def test_sigterm_lets_the_request_in_flight_finish(self):
+        pg = Proxy(PG_PORT)
+        server = Server(database_url=f"postgresql://marquee@127.0.0.1:{pg.port}/marquee_test")
+        try:
+            movie = f"/api/v1/movies/{uuid.uuid4()}/availability?from=2030-01-01&to=2030-01-02"
+            self.assertEqual(server.request("GET", movie).status, 404)  # connections to PostgreSQL are open
+            pg.pause()
+            result = {}
+            worker = threading.Thread(target=lambda: result.update(r=server.request("GET", movie, timeout=20)))
+            worker.start()
+            time.sleep(0.5)  # the request is now waiting on PostgreSQL
+            server.process.terminate()
+            time.sleep(0.5)
+            self.assertIsNone(server.process.poll(), "the server quit with a request in flight")
+            pg.resume()
+            worker.join(20)
+            self.assertEqual(result["r"].status, 404)  # answered, not dropped
+            self.assertEqual(server.process.wait(10), 0)
+        finally:
+            pg.resume()
+            server.stop()
+            pg.stop()
 
 
 if __name__ == "__main__":
