@@ -1,5 +1,6 @@
 #include "booking/holds.hpp"
 
+#include "booking/seat_list.hpp"
 #include "booking/seat_store.hpp"
 #include "booking/show_info.hpp"
 #include "common/errors.hpp"
@@ -13,12 +14,6 @@ namespace marquee::booking {
 namespace {
 
 SeatStore store_of(http::RequestContext& ctx) { return SeatStore(ctx.services.redis, ctx.services.db); }
-
-std::string join(const std::vector<std::string>& seats) {
-    std::string out;
-    for (const auto& s : seats) out += (out.empty() ? "" : ", ") + s;
-    return out;
-}
 
 // {seatIds, quantity}: the distinct seats, validated against the show's layout, in layout order.
 std::vector<std::string> requested_seats(const input::Fields& f, const ShowInfo& show, int max_seats) {
@@ -39,7 +34,7 @@ std::vector<std::string> requested_seats(const input::Fields& f, const ShowInfo&
     std::vector<std::string> unknown;
     for (const auto& s : seats)
         if (!show.has_seat(s)) unknown.push_back(s);
-    if (!unknown.empty()) f.fail("seatIds", "unknown seats: " + join(unknown));
+    if (!unknown.empty()) f.fail("seatIds", "unknown seats: " + join_seats(unknown));
     show.sort_seats(seats);
     return seats;
 }
@@ -51,7 +46,7 @@ void check_bookable(const ShowInfo& show) {
 [[noreturn]] void fail_outcome(const SeatStore::Outcome& out) {
     using Kind = SeatStore::Outcome::Kind;
     switch (out.kind) {
-        case Kind::Taken: throw ApiError::conflict("SEATS_UNAVAILABLE", "Seats already taken: " + join(out.taken));
+        case Kind::Taken: throw seats_unavailable(out.taken);
         case Kind::NotBookable: throw ApiError::conflict("SHOW_NOT_BOOKABLE", "the show is cancelled");
         case Kind::NotFound: throw ApiError::not_found("hold not found");
         case Kind::WrongState:
@@ -78,19 +73,13 @@ std::string render(const Hold& h) {
     return body;
 }
 
-boost::asio::awaitable<std::shared_ptr<const ShowInfo>> show_or_404(http::RequestContext& ctx, const std::string& id) {
-    auto show = co_await ctx.services.shows.find(ctx.services.db, id);
-    if (!show) throw ApiError::not_found("show not found");
-    co_return show;
-}
-
 }  // namespace
 
 boost::asio::awaitable<http::Response> create_hold(http::RequestContext& ctx) {
     auto body = input::parse_object(ctx.request.content_type, ctx.request.body);
     input::Fields f(body);
     std::string show_id = f.uuid("showId");
-    auto show = co_await show_or_404(ctx, show_id);
+    auto show = co_await ctx.services.shows.require(ctx.services.db, show_id);
     auto seats = requested_seats(f, *show, ctx.services.config.max_seats_per_hold);
     check_bookable(*show);
     auto out = co_await store_of(ctx).create_hold(*show, ctx.caller().user_id, seats, ctx.services.config.hold_ttl_seconds);
@@ -112,7 +101,7 @@ boost::asio::awaitable<http::Response> change_hold(http::RequestContext& ctx) {
     SeatStore store = store_of(ctx);
     auto show_id = co_await store.show_of_hold(hold_id);
     if (!show_id) throw ApiError::not_found("hold not found");
-    auto show = co_await show_or_404(ctx, *show_id);
+    auto show = co_await ctx.services.shows.require(ctx.services.db, *show_id);
     auto seats = requested_seats(f, *show, ctx.services.config.max_seats_per_hold);
     check_bookable(*show);
     auto out = co_await store.change_hold(*show, ctx.caller().user_id, hold_id, seats);

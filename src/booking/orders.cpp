@@ -1,6 +1,7 @@
 #include "booking/orders.hpp"
 
 #include "booking/order_sql.hpp"
+#include "booking/seat_list.hpp"
 #include "booking/seat_store.hpp"
 #include "booking/show_info.hpp"
 #include "catalog/cache.hpp"
@@ -31,12 +32,6 @@ std::string seats_json(const std::vector<std::string>& seats) {
     w.begin_array();
     for (const auto& s : seats) w.string(s);
     w.end_array();
-    return out;
-}
-
-std::string join(const std::vector<std::string>& seats) {
-    std::string out;
-    for (const auto& s : seats) out += (out.empty() ? "" : ", ") + s;
     return out;
 }
 
@@ -164,8 +159,7 @@ boost::asio::awaitable<http::Response> create_order(http::RequestContext& ctx) {
     }
     if (hold->status == "EXPIRED") throw ApiError::conflict("HOLD_EXPIRED", "the hold has expired");
     if (hold->status != "HELD") throw ApiError::conflict("INVALID_STATE", "the hold is " + hold->status);
-    auto show = co_await ctx.services.shows.find(ctx.services.db, hold->show_id);
-    if (!show) throw ApiError::not_found("show not found");
+    auto show = co_await ctx.services.shows.require(ctx.services.db, hold->show_id);
 
     Money amount = show->price.times(static_cast<std::int64_t>(hold->seats.size()));
     std::string seats = seats_json(hold->seats);
@@ -186,7 +180,7 @@ boost::asio::awaitable<http::Response> create_order(http::RequestContext& ctx) {
         std::vector<std::string> taken;
         for (int i = 0; i < owned.rows(); ++i) taken.emplace_back(owned.text(i, 0));
         show->sort_seats(taken);
-        throw ApiError::conflict("SEATS_UNAVAILABLE", "Seats already taken: " + join(taken));
+        throw seats_unavailable(taken);
     }
     if (!conflict.empty()) {
         // The same hold posted twice at once: the other request created the order.

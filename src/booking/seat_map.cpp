@@ -10,8 +10,7 @@ namespace marquee::booking {
 
 boost::asio::awaitable<http::Response> seat_map(http::RequestContext& ctx) {
     std::string show_id = input::path_uuid(ctx.param("showId"), "showId");
-    auto show = co_await ctx.services.shows.find(ctx.services.db, show_id);
-    if (!show) throw ApiError::not_found("show not found");
+    auto show = co_await ctx.services.shows.require(ctx.services.db, show_id);
     auto live = co_await SeatStore(ctx.services.redis, ctx.services.db).seat_map(*show, ctx.services.seat_maps);
 
     std::string body;

@@ -1,5 +1,6 @@
 #include "booking/show_info.hpp"
 
+#include "common/errors.hpp"
 #include "common/json_writer.hpp"
 #include "pg/pool.hpp"
 
@@ -84,6 +85,13 @@ boost::asio::awaitable<std::shared_ptr<const ShowInfo>> ShowDirectory::find(pg::
     if (shows_.size() >= kMaxCachedShows) shows_.clear();
     shows_.emplace(show_id, info);
     co_return info;
+}
+
+boost::asio::awaitable<std::shared_ptr<const ShowInfo>> ShowDirectory::require(pg::Pool& db,
+                                                                               const std::string& show_id) {
+    auto show = co_await find(db, show_id);
+    if (!show) throw ApiError::not_found("show not found");
+    co_return show;
 }
 
 }  // namespace marquee::booking

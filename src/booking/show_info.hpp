@@ -47,6 +47,8 @@ class ShowDirectory {
 public:
     // nullptr when no such show exists.
     boost::asio::awaitable<std::shared_ptr<const ShowInfo>> find(pg::Pool& db, const std::string& show_id);
+    // The same, or ApiError 404 when there is no such show.
+    boost::asio::awaitable<std::shared_ptr<const ShowInfo>> require(pg::Pool& db, const std::string& show_id);
 
 private:
     std::unordered_map<std::string, std::shared_ptr<const ShowInfo>> shows_;
