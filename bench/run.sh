@@ -4,6 +4,7 @@
 # confirm), on a fresh copy of the demo catalogue (database marquee_bench, recreated each run).
 #   bench/run.sh                 10 s per endpoint, 64 connections
 #   DURATION=30 CONNECTIONS=128 bench/run.sh
+#   ONLY=booking bench/run.sh    just full bookings against pgbench (also: ONLY=reads, ONLY=holds)
 # Prints a table; the numbers go into docs/benchmarks.md by hand, with the machine they came from.
 source "$(dirname "$0")/../scripts/lib.sh"
 
@@ -76,6 +77,14 @@ declare -A URLS=(
 # every seat of every show is held (a sold-out house).
 declare -A SCRIPTS=([seatmap]=seatmap.lua [holds]=holds.lua [fullmap]=seatmap.lua)
 ORDER=(bare health movies shows seatmap holds fullmap)
+ONLY="${ONLY:-all}"
+case "$ONLY" in
+  all) ;;
+  reads) ORDER=(bare health movies shows seatmap) ;;
+  holds) ORDER=(holds) ;;
+  booking) ORDER=() ;;
+  *) echo "ONLY must be all, reads, holds or booking" >&2; exit 2 ;;
+esac
 
 declare -A RPS
 printf '%-8s %12s %9s %9s %8s %8s\n' endpoint "req/s" "p50 ms" "p99 ms" non-2xx errors
@@ -93,6 +102,7 @@ done
 # keys of the same shape (a bench show whose state is initialised). Twice: on a show with nothing
 # else held, and on one where 240 other users each hold a seat, as every show is by the time the
 # holds run above ends (the hashes and sorted sets the script works on are then that much larger).
+if [[ "$ONLY" == all || "$ONLY" == holds ]]; then
 SHA=$(redis-cli -p "$REDIS_PORT" -n 2 SCRIPT LOAD "$(cat "$ROOT/src/booking/lua/prelude.lua" "$ROOT/src/booking/lua/create_hold.lua")")
 redis_script_rate() {
   local S="$1"
@@ -113,7 +123,9 @@ printf '%-8s %12.0f   (redis-benchmark, the same Lua script, 240 seats held by o
 for S in "$EMPTY" "$FULL"; do
   redis-cli -p "$REDIS_PORT" -n 2 DEL "show:$S" "sold:$S" "seats:$S" "seat_expiry:$S" "holds:$S" "user_holds:$S" "hold_expiry:$S" >/dev/null
 done
+fi
 
+if [[ "$ONLY" == all || "$ONLY" == booking ]]; then
 # Full bookings, each thread one user walking hold → order → confirm on its own connection, against
 # PostgreSQL's own simple-update rate (pgbench -N) on the same server.
 BOOK_THREADS=$CONNECTIONS
@@ -136,17 +148,18 @@ pgbench -h 127.0.0.1 -p "$PG_PORT" -U marquee -i -q -s 10 marquee_pgbench >/dev/
 PGBENCH_TPS=$(pgbench -h 127.0.0.1 -p "$PG_PORT" -U marquee -N -c "$CONNECTIONS" -j 2 -T "$DURATION" marquee_pgbench 2>/dev/null \
   | awk '/^tps/ {print int($3)}')
 printf '%-8s %12s   (pgbench -N simple-update TPS, %s clients)\n' pgbench "$PGBENCH_TPS" "$CONNECTIONS"
+fi
 
 echo
-awk -v b="${RPS[bare]}" -v h="${RPS[health]}" -v m="${RPS[movies]}" -v s="${RPS[shows]}" \
-    -v sm="${RPS[seatmap]}" -v fm="${RPS[fullmap]}" -v hd="${RPS[holds]}" -v r="$REDIS_RPS" -v re="$REDIS_EMPTY_RPS" \
-    -v bk="$BOOKINGS" -v pg="$PGBENCH_TPS" 'BEGIN {
-  printf "bare / health      = %.2fx  (bar: at most 1.5x)\n", b / h
-  printf "movies / health    = %.0f%%\n", 100 * m / h
-  printf "shows / health     = %.0f%%  (bar: at least 60%%)\n", 100 * s / h
-  printf "seatmap / health   = %.0f%%  (bar: at least 60%%)\n", 100 * sm / h
-  printf "fullmap / health   = %.0f%%  (sold-out house)\n", 100 * fm / h
-  printf "holds / redis      = %.0f%%  (bar: at least 50%%; against the script on an empty show: %.0f%%)\n", 100 * hd / r, 100 * hd / re
-  printf "bookings / pgbench = %.0f%%  (bar: at least 50%%)\n", 100 * bk / pg
+awk -v b="${RPS[bare]:-}" -v h="${RPS[health]:-}" -v m="${RPS[movies]:-}" -v s="${RPS[shows]:-}" \
+    -v sm="${RPS[seatmap]:-}" -v fm="${RPS[fullmap]:-}" -v hd="${RPS[holds]:-}" -v r="${REDIS_RPS:-}" -v re="${REDIS_EMPTY_RPS:-}" \
+    -v bk="${BOOKINGS:-}" -v pg="${PGBENCH_TPS:-}" 'BEGIN {
+  if (h) printf "bare / health      = %.2fx  (bar: at most 1.5x)\n", b / h
+  if (h) printf "movies / health    = %.0f%%\n", 100 * m / h
+  if (h) printf "shows / health     = %.0f%%  (bar: at least 60%%)\n", 100 * s / h
+  if (h) printf "seatmap / health   = %.0f%%  (bar: at least 60%%)\n", 100 * sm / h
+  if (h && fm) printf "fullmap / health   = %.0f%%  (sold-out house)\n", 100 * fm / h
+  if (r) printf "holds / redis      = %.0f%%  (bar: at least 50%%; against the script on an empty show: %.0f%%)\n", 100 * hd / r, 100 * hd / re
+  if (pg) printf "bookings / pgbench = %.0f%%  (bar: at least 50%%)\n", 100 * bk / pg
 }'
 echo "(wrk -t$WRK_THREADS -c$CONNECTIONS -d${DURATION}s, marquee THREADS=$THREADS, $(nproc) cores)"

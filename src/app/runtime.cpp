@@ -5,6 +5,7 @@
 #include "app/services.hpp"
 #include "auth/token_cache.hpp"
 #include "auth/users.hpp"
+#include "booking/order_writer.hpp"
 #include "booking/seat_store.hpp"
 #include "booking/show_info.hpp"
 #include "http/server.hpp"
@@ -37,7 +38,8 @@ struct Worker {
           db(ioc.get_executor(), config.database_url, config.pg_pool_size),
           redis(ioc.get_executor(), config.redis_host, config.redis_port, config.redis_db),
           tokens(config.jwt_secret),
-          services{config, db, redis, tokens, users, shows, seat_maps, health} {}
+          orders(ioc.get_executor(), db, config.pg_pool_size, config.order_ttl_seconds),
+          services{config, db, redis, tokens, users, shows, seat_maps, orders, health} {}
 
     asio::io_context ioc;
     // Connections arrive from the accepting thread: keep the loop running while it has none.
@@ -48,6 +50,7 @@ struct Worker {
     auth::UserRegistry users;
     booking::ShowDirectory shows;
     booking::SeatMapCache seat_maps;
+    booking::OrderWriter orders;
     Services services;
 };
 

@@ -10,6 +10,7 @@ class TokenCache;
 class UserRegistry;
 }  // namespace marquee::auth
 namespace marquee::booking {
+class OrderWriter;
 class SeatMapCache;
 class ShowDirectory;
 }  // namespace marquee::booking
@@ -33,6 +34,7 @@ struct Services {
     auth::UserRegistry& users;
     booking::ShowDirectory& shows;
     booking::SeatMapCache& seat_maps;
+    booking::OrderWriter& orders;
     HealthState& health;
 };
 

@@ -31,46 +31,56 @@ inline constexpr pg::Statement kOrdersOfUser{
 
 inline constexpr pg::Statement kOrderOfHold{"order_of_hold", "SELECT order_id, user_id FROM orders WHERE hold_id = $1"};
 
-// $1 hold, $2 user, $3 show, $4 seats (JSON array), $5 name, $6 email, $7 phone, $8 amount, $9 payment
-// window in seconds. Returns the new order as the client sees it (plus its expiry in ms); no row back:
-// the show is cancelled or has started.
-inline constexpr pg::Statement kCreateOrder{
-    "order_create",
-    "WITH known_user AS (INSERT INTO users (user_id) VALUES ($2) ON CONFLICT (user_id) DO NOTHING), "
+// Creates a batch of orders (booking/order_writer.hpp). $1: a JSON array of {i, hold_id, user_id,
+// show_id, seats, name, email, phone, amount}; $2: the payment window in seconds. Returns each new
+// order as the client sees it, then its expiry in ms and its `i`; a request without a row back is
+// for a show that is cancelled or has started. Users are inserted in a fixed order so that two
+// batches naming the same new users cannot deadlock.
+inline constexpr pg::Statement kCreateOrders{
+    "orders_create",
+    "WITH req AS (SELECT * FROM marquee_new_orders($1::jsonb)), "
+    "known_users AS (INSERT INTO users (user_id) SELECT DISTINCT user_id FROM req ORDER BY user_id "
+    "  ON CONFLICT (user_id) DO NOTHING), "
     "o AS (INSERT INTO orders (hold_id, user_id, show_id, seat_ids, customer_name, customer_email, customer_phone, "
     "      amount, expires_at) "
-    "  SELECT $1, $2, s.show_id, ARRAY(SELECT jsonb_array_elements_text($4::jsonb)), $5, $6, $7, $8::numeric, "
-    "         now() + make_interval(secs => $9::integer) "
-    "  FROM shows s WHERE s.show_id = $3 AND s.status <> 'CANCELLED' AND s.start_time > now() RETURNING *), "
+    "  SELECT r.hold_id, r.user_id, s.show_id, r.seats, r.name, r.email, r.phone, r.amount, "
+    "         now() + make_interval(secs => $2::integer) "
+    "  FROM req r JOIN shows s ON s.show_id = r.show_id AND s.status <> 'CANCELLED' AND s.start_time > now() "
+    "  ORDER BY r.i RETURNING *), "
     "seats AS (INSERT INTO order_seats (show_id, seat_id, order_id) "
     "  SELECT o.show_id, unnest(o.seat_ids), o.order_id FROM o), "
     "event AS (INSERT INTO outbox (event_type, payload) "
     "  SELECT 'order.created', marquee_order_event('order.created', ROW(o.*)::orders) FROM o) "
-    "SELECT " MARQUEE_ORDER_COLUMNS ", (extract(epoch FROM ov.expires_at) * 1000)::bigint FROM o ov " MARQUEE_ORDER_JOINS};
+    "SELECT " MARQUEE_ORDER_COLUMNS ", (extract(epoch FROM ov.expires_at) * 1000)::bigint, r.i "
+    "FROM o ov JOIN req r ON r.hold_id = ov.hold_id " MARQUEE_ORDER_JOINS};
 
 // $1 show, $2 seats (JSON array): those that a live order owns.
 inline constexpr pg::Statement kOwnedSeats{
     "order_seats_owned",
     "SELECT seat_id FROM order_seats WHERE show_id = $1 AND seat_id IN (SELECT jsonb_array_elements_text($2::jsonb))"};
 
-// $1 order, $2 user, $3 ticket code. Pays a pending order, or expires it when its window has passed.
-// Returns the status before, whether the window had passed, the show and the seats, then the paid
-// order as the client sees it (NULLs unless this call paid it).
-inline constexpr pg::Statement kConfirmPayment{
-    "order_confirm_payment",
-    "WITH target AS (SELECT order_id, status, expires_at <= now() AS lapsed FROM orders "
-    "  WHERE order_id = $1 AND user_id = $2 FOR UPDATE), "
-    "paid AS (UPDATE orders o SET status = 'CONFIRMED', ticket_code = $3, confirmed_at = now() FROM target "
-    "  WHERE o.order_id = target.order_id AND target.status = 'PAYMENT_PENDING' AND NOT target.lapsed RETURNING o.*), "
-    "lapsed AS (UPDATE orders o SET status = 'EXPIRED', cancelled_at = now() FROM target "
-    "  WHERE o.order_id = target.order_id AND target.status = 'PAYMENT_PENDING' AND target.lapsed RETURNING o.*), "
+// Pays a batch of pending orders, or expires those whose window has passed
+// (booking/order_writer.hpp). $1: a JSON array of {i, order_id, user_id, code}. For each order found
+// (and the caller's): the status before, whether the window had passed, the show and the seats,
+// then the paid order as the client sees it (NULLs unless this call paid it), then its `i`. Rows
+// are locked in id order so that two batches cannot deadlock.
+inline constexpr pg::Statement kConfirmPayments{
+    "orders_confirm_payment",
+    "WITH req AS (SELECT * FROM marquee_payments($1::jsonb)), "
+    "target AS (SELECT r.i, r.code, o.order_id, o.status, o.expires_at <= now() AS lapsed "
+    "  FROM req r JOIN orders o ON o.order_id = r.order_id AND o.user_id = r.user_id ORDER BY o.order_id FOR UPDATE OF o), "
+    "paid AS (UPDATE orders o SET status = 'CONFIRMED', ticket_code = tg.code, confirmed_at = now() FROM target tg "
+    "  WHERE o.order_id = tg.order_id AND tg.status = 'PAYMENT_PENDING' AND NOT tg.lapsed RETURNING o.*), "
+    "lapsed AS (UPDATE orders o SET status = 'EXPIRED', cancelled_at = now() FROM target tg "
+    "  WHERE o.order_id = tg.order_id AND tg.status = 'PAYMENT_PENDING' AND tg.lapsed RETURNING o.*), "
     "freed AS (DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM lapsed)), "
     "events AS (INSERT INTO outbox (event_type, payload) "
     "  SELECT 'order.confirmed', marquee_order_event('order.confirmed', ROW(p.*)::orders) FROM paid p "
     "  UNION ALL SELECT 'order.expired', marquee_order_event('order.expired', ROW(l.*)::orders) FROM lapsed l) "
-    "SELECT target.status, target.lapsed, o.show_id, array_to_json(o.seat_ids)::text, paid_view.* "
-    "FROM target JOIN orders o ON o.order_id = target.order_id "
-    "LEFT JOIN LATERAL (SELECT " MARQUEE_ORDER_COLUMNS "FROM paid ov " MARQUEE_ORDER_JOINS ") paid_view ON true"};
+    "SELECT tg.status, tg.lapsed, o.show_id, array_to_json(o.seat_ids)::text, paid_view.*, tg.i "
+    "FROM target tg JOIN orders o ON o.order_id = tg.order_id "
+    "LEFT JOIN LATERAL (SELECT " MARQUEE_ORDER_COLUMNS "FROM paid ov " MARQUEE_ORDER_JOINS
+    "  WHERE ov.order_id = tg.order_id) paid_view ON true"};
 
 // $1 order, $2 user. A pending order is cancelled; a confirmed one refunded if the theatre allows it
 // and the show has not started. Returns the status before, lapsed, started, cancellation allowed,
@@ -101,7 +111,9 @@ inline constexpr pg::Statement kCancelShow{
     "WITH sh AS (UPDATE shows SET status = 'CANCELLED', cancelled_at = now() "
     "  WHERE show_id = $1 AND status <> 'CANCELLED' RETURNING *), "
     "affected AS (UPDATE orders o SET status = CASE WHEN o.status = 'CONFIRMED' THEN 'REFUNDED' ELSE 'CANCELLED' END, "
-    "  cancelled_at = now() FROM sh WHERE o.show_id = sh.show_id AND o.status IN ('PAYMENT_PENDING', 'CONFIRMED') "
+    "  cancelled_at = now() FROM sh "
+    "  WHERE o.order_id IN (SELECT os.order_id FROM order_seats os WHERE os.show_id = sh.show_id) "
+    "  AND o.status IN ('PAYMENT_PENDING', 'CONFIRMED') "
     "  RETURNING o.*), "
     "freed AS (DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM affected)), "
     "events AS (INSERT INTO outbox (event_type, payload) "

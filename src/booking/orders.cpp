@@ -1,6 +1,7 @@
 #include "booking/orders.hpp"
 
 #include "booking/order_sql.hpp"
+#include "booking/order_writer.hpp"
 #include "booking/seat_list.hpp"
 #include "booking/seat_store.hpp"
 #include "booking/show_info.hpp"
@@ -33,21 +34,6 @@ std::string seats_json(const std::vector<std::string>& seats) {
     for (const auto& s : seats) w.string(s);
     w.end_array();
     return out;
-}
-
-// A ticket code: "BMS-" and 8 characters of A–Z2–9 from the cryptographic random source
-// (34^8 ≈ 1.8·10^12 codes; rejection sampling keeps every character equally likely).
-std::string new_ticket_code() {
-    static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ23456789";
-    std::string code = "BMS-";
-    while (code.size() < 12) {
-        for (unsigned char b : random_bytes(16)) {
-            if (b >= 34 * 7) continue;  // 238: the largest multiple of 34 below 256
-            code += kAlphabet[b % 34];
-            if (code.size() == 12) break;
-        }
-    }
-    return code;
 }
 
 // Columns of MARQUEE_ORDER_VIEW.
@@ -85,10 +71,10 @@ void write_order(JsonWriter& w, const pg::Result& result, int row, int at = 0) {
     w.end_object();
 }
 
-std::string render_order(const pg::Result& r, int at) {
+std::string render_order(const pg::Result& r, int row, int at) {
     std::string body;
     JsonWriter w(body);
-    write_order(w, r, 0, at);
+    write_order(w, r, row, at);
     return body;
 }
 
@@ -96,7 +82,7 @@ std::string render_order(const pg::Result& r, int at) {
 boost::asio::awaitable<std::string> load_order(http::RequestContext& ctx, const std::string& order_id) {
     auto r = co_await ctx.services.db.query(sql::kOrderById, order_id);
     if (r.empty() || r.text(0, kUser) != ctx.caller().user_id) throw ApiError::not_found("order not found");
-    co_return render_order(r, 0);
+    co_return render_order(r, 0, 0);
 }
 
 struct Customer {
@@ -161,14 +147,20 @@ boost::asio::awaitable<http::Response> create_order(http::RequestContext& ctx) {
     if (hold->status != "HELD") throw ApiError::conflict("INVALID_STATE", "the hold is " + hold->status);
     auto show = co_await ctx.services.shows.require(ctx.services.db, hold->show_id);
 
-    Money amount = show->price.times(static_cast<std::int64_t>(hold->seats.size()));
-    std::string seats = seats_json(hold->seats);
-    pg::Result created;
+    // Field by field: g++ 12 destroys the temporaries of a braced initialiser in a coroutine twice.
+    NewOrder order;
+    order.hold_id = hold_id;
+    order.user_id = user;
+    order.show_id = show->show_id;
+    order.seats = hold->seats;
+    order.name = customer.name;
+    order.email = customer.email;
+    order.phone = customer.phone;
+    order.amount = show->price.times(static_cast<std::int64_t>(hold->seats.size()));
+    std::optional<ResultRow> created;
     std::string conflict;  // the constraint a concurrent writer won on (no co_await inside a catch)
     try {
-        created = co_await ctx.services.db.query(sql::kCreateOrder, hold_id, user, show->show_id, seats, customer.name,
-                                                 customer.email, customer.phone, amount.to_decimal(),
-                                                 ctx.services.config.order_ttl_seconds);
+        created = co_await ctx.services.orders.create(std::move(order));
     } catch (const pg::Error& e) {
         if (!e.unique_violation()) throw;
         conflict = e.constraint;
@@ -176,7 +168,7 @@ boost::asio::awaitable<http::Response> create_order(http::RequestContext& ctx) {
     if (conflict == "order_seats_pkey") {
         // Redis let the hold through (e.g. it lost its data), PostgreSQL did not: the seats are sold or
         // in someone's unpaid order.
-        auto owned = co_await ctx.services.db.query(sql::kOwnedSeats, show->show_id, seats);
+        auto owned = co_await ctx.services.db.query(sql::kOwnedSeats, show->show_id, seats_json(hold->seats));
         std::vector<std::string> taken;
         for (int i = 0; i < owned.rows(); ++i) taken.emplace_back(owned.text(i, 0));
         show->sort_seats(taken);
@@ -186,16 +178,17 @@ boost::asio::awaitable<http::Response> create_order(http::RequestContext& ctx) {
         // The same hold posted twice at once: the other request created the order.
         auto again = co_await ctx.services.db.query(sql::kOrderOfHold, hold_id);
         if (again.empty() || again.text(0, 1) != user) throw std::runtime_error("order creation conflict on " + conflict);
-        std::string order = co_await load_order(ctx, std::string(again.text(0, 0)));
-        co_return http::json_response(200, std::move(order));
+        std::string existing = co_await load_order(ctx, std::string(again.text(0, 0)));
+        co_return http::json_response(200, std::move(existing));
     }
-    if (created.empty()) throw ApiError::conflict("SHOW_NOT_BOOKABLE", "the show is cancelled or has started");
-    std::string order_id(created.text(0, kId));
-    std::int64_t expires_ms = created.integer(0, kCreatedText + 1);
+    if (!created) throw ApiError::conflict("SHOW_NOT_BOOKABLE", "the show is cancelled or has started");
+    const pg::Result& r = created->result;
+    std::string order_id(r.text(created->row, kId));
+    std::int64_t expires_ms = r.integer(created->row, kCreatedText + 1);
     co_await tell_redis("order created", [&]() -> boost::asio::awaitable<void> {
         co_await store.convert_hold(show->show_id, user, hold_id, order_id, expires_ms, hold->seats);
     });
-    co_return http::json_response(201, render_order(created, 0));
+    co_return http::json_response(201, render_order(r, created->row, 0));
 }
 
 boost::asio::awaitable<http::Response> get_order(http::RequestContext& ctx) {
@@ -227,21 +220,26 @@ boost::asio::awaitable<http::Response> list_orders(http::RequestContext& ctx) {
 boost::asio::awaitable<http::Response> confirm_payment(http::RequestContext& ctx) {
     std::string order_id = input::path_uuid(ctx.param("orderId"), "orderId");
     const std::string& user = ctx.caller().user_id;
-    pg::Result r;
+    Payment payment;
+    payment.order_id = order_id;
+    payment.user_id = user;
+    std::optional<ResultRow> found;
     for (int attempt = 0;; ++attempt) {
         try {
-            r = co_await ctx.services.db.query(sql::kConfirmPayment, order_id, user, new_ticket_code());
+            found = co_await ctx.services.orders.confirm(payment);
             break;
         } catch (const pg::Error& e) {
             // Two orders drew the same ticket code (one in 10^12): draw again.
             if (!e.unique_violation() || attempt == 3) throw;
         }
     }
-    if (r.empty()) throw ApiError::not_found("order not found");
-    std::string before(r.text(0, 0));
-    bool lapsed = r.boolean(0, 1);
-    std::string show_id(r.text(0, 2));
-    auto seats = seats_of(r.text(0, 3));
+    if (!found) throw ApiError::not_found("order not found");
+    const pg::Result& r = found->result;
+    int row = found->row;
+    std::string before(r.text(row, 0));
+    bool lapsed = r.boolean(row, 1);
+    std::string show_id(r.text(row, 2));
+    auto seats = seats_of(r.text(row, 3));
     SeatStore store(ctx.services.redis, ctx.services.db);
     if (before == "PAYMENT_PENDING" && lapsed) {
         co_await tell_redis("order expired", [&]() -> boost::asio::awaitable<void> {
@@ -259,7 +257,7 @@ boost::asio::awaitable<http::Response> confirm_payment(http::RequestContext& ctx
     co_await tell_redis("order confirmed", [&]() -> boost::asio::awaitable<void> {
         co_await store.sell_order_seats(show_id, order_id, seats);
     });
-    co_return http::json_response(200, render_order(r, 4));
+    co_return http::json_response(200, render_order(r, row, 4));
 }
 
 boost::asio::awaitable<http::Response> cancel_order(http::RequestContext& ctx) {

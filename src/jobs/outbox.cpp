@@ -14,10 +14,17 @@ namespace marquee::jobs {
 
 namespace {
 
+// The next undelivered events, each with the catalogue context a person wants to read about their
+// show (movie, theatre, local start time) added to the facts the event itself recorded.
 constexpr pg::Statement kClaimEvents{
     "outbox_claim",
-    "SELECT event_id, event_type, payload::text FROM outbox WHERE delivered_at IS NULL AND next_attempt_at <= now() "
-    "ORDER BY event_id LIMIT 50 FOR UPDATE SKIP LOCKED"};
+    "SELECT e.event_id, e.event_type, (e.payload || COALESCE(show_context.fields, '{}'))::text FROM outbox e "
+    "LEFT JOIN LATERAL (SELECT jsonb_build_object('movie', m.title, 'theatre', t.name, 'theatreAddress', t.address, "
+    "    'startTime', to_char(s.start_time AT TIME ZONE t.timezone, 'YYYY-MM-DD HH24:MI'), 'timezone', t.timezone) "
+    "  FROM shows s JOIN movies m ON m.movie_id = s.movie_id JOIN theatres t ON t.theatre_id = s.theatre_id "
+    "  WHERE s.show_id = (e.payload->>'showId')::uuid) show_context(fields) ON true "
+    "WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now() "
+    "ORDER BY e.event_id LIMIT 50 FOR UPDATE OF e SKIP LOCKED"};
 constexpr pg::Statement kMarkDelivered{
     "outbox_delivered",
     "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE event_id = ANY($1::bigint[])"};

@@ -34,6 +34,7 @@ public:
 
     int rows() const { return res_ ? PQntuples(res_.get()) : 0; }
     bool empty() const { return rows() == 0; }
+    int columns() const { return res_ ? PQnfields(res_.get()) : 0; }
     bool is_null(int row, int col) const { return PQgetisnull(res_.get(), row, col) != 0; }
     std::string_view text(int row, int col) const {
         return {PQgetvalue(res_.get(), row, col), static_cast<std::size_t>(PQgetlength(res_.get(), row, col))};

@@ -1,0 +1,95 @@
+#include "booking/order_writer.hpp"
+
+#include "booking/order_sql.hpp"
+#include "common/json_writer.hpp"
+#include "common/text.hpp"
+#include "pg/pool.hpp"
+
+#include <algorithm>
+
+namespace marquee::booking {
+
+namespace {
+
+// A burst larger than this is split: one statement should not hold many row locks for long.
+constexpr std::size_t kMaxBatch = 32;
+
+// A ticket code: "BMS-" and 8 characters of A–Z2–9 from the cryptographic random source
+// (34^8 ≈ 1.8·10^12 codes; rejection sampling keeps every character equally likely).
+std::string new_ticket_code() {
+    static constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ23456789";
+    std::string code = "BMS-";
+    while (code.size() < 12) {
+        for (unsigned char b : random_bytes(16)) {
+            if (b >= 34 * 7) continue;  // 238: the largest multiple of 34 below 256
+            code += kAlphabet[b % 34];
+            if (code.size() == 12) break;
+        }
+    }
+    return code;
+}
+
+// Hands each request the row whose last column (the request's index in the batch) names it.
+template <class Request> void distribute(const pg::Result& result, std::span<Request*> requests) {
+    for (Request* r : requests) r->outcome.emplace();  // no row back: nothing to find
+    int index_column = result.columns() - 1;
+    for (int row = 0; row < result.rows(); ++row) {
+        auto i = static_cast<std::size_t>(result.integer(row, index_column));
+        if (i < requests.size()) requests[i]->outcome.emplace(ResultRow{result, row});
+    }
+}
+
+// Batches share the pool with every other query: leave most of it to them.
+int batch_slots(int pool_size) { return std::max(1, pool_size / 4); }
+
+}  // namespace
+
+OrderWriter::OrderWriter(boost::asio::any_io_executor executor, pg::Pool& db, int pool_size, int order_ttl_seconds)
+    : db_(db), order_ttl_seconds_(order_ttl_seconds),
+      creates_(executor, kMaxBatch, batch_slots(pool_size), [](const NewOrder& o) { return o.hold_id; },
+               [this](std::span<pg::Batcher<NewOrder, Outcome>::Request*> requests) -> boost::asio::awaitable<void> {
+                   std::string json;
+                   JsonWriter w(json);
+                   w.begin_array();
+                   for (std::size_t i = 0; i < requests.size(); ++i) {
+                       const NewOrder& o = requests[i]->item;
+                       w.begin_object();
+                       w.field("i", static_cast<std::int64_t>(i));
+                       w.field("hold_id", o.hold_id).field("user_id", o.user_id).field("show_id", o.show_id);
+                       w.key("seats").begin_array();
+                       for (const auto& s : o.seats) w.string(s);
+                       w.end_array();
+                       w.field("name", o.name).field("email", o.email).field("phone", o.phone);
+                       w.field("amount", o.amount.to_decimal());
+                       w.end_object();
+                   }
+                   w.end_array();
+                   auto result = co_await db_.query(sql::kCreateOrders, json, order_ttl_seconds_);
+                   distribute(result, requests);
+               }),
+      payments_(executor, kMaxBatch, batch_slots(pool_size), [](const Payment& p) { return p.order_id; },
+                [this](std::span<pg::Batcher<Payment, Outcome>::Request*> requests) -> boost::asio::awaitable<void> {
+                    std::string json;
+                    JsonWriter w(json);
+                    w.begin_array();
+                    for (std::size_t i = 0; i < requests.size(); ++i) {
+                        const Payment& p = requests[i]->item;
+                        w.begin_object();
+                        w.field("i", static_cast<std::int64_t>(i));
+                        w.field("order_id", p.order_id).field("user_id", p.user_id).field("code", new_ticket_code());
+                        w.end_object();
+                    }
+                    w.end_array();
+                    auto result = co_await db_.query(sql::kConfirmPayments, json);
+                    distribute(result, requests);
+                }) {}
+
+boost::asio::awaitable<std::optional<ResultRow>> OrderWriter::create(NewOrder order) {
+    co_return co_await creates_.submit(std::move(order));
+}
+
+boost::asio::awaitable<std::optional<ResultRow>> OrderWriter::confirm(Payment payment) {
+    co_return co_await payments_.submit(std::move(payment));
+}
+
+}  // namespace marquee::booking
