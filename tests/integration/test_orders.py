@@ -263,6 +263,31 @@ class OrderFlowTest(BookingMixin, ServerTestCase):
         paid = self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=alice)
         self.assertEqual(paid.json["status"], "CONFIRMED")
 
+    def test_concurrent_orders_answer_one_by_one_when_one_collides(self):
+        # Orders posted at the same moment are written in shared batches (booking/order_writer.hpp);
+        # one of them colliding with a live order in PostgreSQL must fail alone.
+        show = self.new_show(rows=2, seats=8)
+        owner = self.buyer()
+        taken = self.book(owner, show["showId"], ["A1"])
+        redis_cli("FLUSHDB")
+        redis_cli("HSET", "show:{" + show["showId"] + "}", "init", "blank", "cancelled", "0")
+        users = [self.buyer() for _ in range(16)]
+        seats = [f"{row}{n}" for row in "AB" for n in range(1, 9)]  # the first user wants the owner's seat
+        holds = [self.hold(t, show["showId"], [s]) for t, s in zip(users, seats)]
+        for h in holds:
+            self.assertEqual(h.status, 201, h)
+        orders = in_parallel([lambda t=t, h=h: self.order(t, h.json["holdId"]) for t, h in zip(users, holds)])
+        self.assertError(orders[0], 409, "SEATS_UNAVAILABLE", "A1")
+        for seat, o in zip(seats[1:], orders[1:]):
+            self.assertEqual(o.status, 201, o)
+            self.assertEqual(o.json["seats"], [seat])
+        paid = in_parallel([lambda t=t, o=o: self.call("POST", f"/api/v1/orders/{o.json['orderId']}/confirm-payment",
+                                                       token=t) for t, o in zip(users[1:], orders[1:])])
+        codes = {p.json["ticketCode"] for p in paid if p.status == 200}
+        self.assertEqual(len(codes), 15)
+        self.assertEqual(psql(f"SELECT count(*) FROM orders WHERE show_id = '{show['showId']}' AND status = 'CONFIRMED'"), "15")
+        self.assertEqual(psql(f"SELECT status FROM orders WHERE order_id = '{taken['orderId']}'"), "PAYMENT_PENDING")
+
 
 class PaymentWindowTest(BookingMixin, ServerTestCase):
     SERVER_ENV = {"ORDER_TTL_SECONDS": "2", "HOLD_TTL_SECONDS": "1"}
