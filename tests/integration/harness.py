@@ -1,10 +1,12 @@
 """Test harness: starts a real `marquee serve` against the private PostgreSQL and Redis that
 ./test.sh runs, and talks to it over HTTP. Standard library only."""
 
+import ctypes
 import datetime
 import http.client
 import json
 import os
+import signal
 import socket
 import subprocess
 import threading
@@ -64,6 +66,14 @@ class Response:
         return f"<{self.status} {self.raw[:300]!r}>"
 
 
+
+def die_with_parent():
+    """Run in a child before exec: it gets SIGKILL when the test process dies, however that happens.
+    A server left behind by an interrupted run would keep running its jobs against the test
+    database and deliver other runs' events into its own sink."""
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
 class Server:
     """One marquee process on a free port; stopped by stop() (SIGTERM, then SIGKILL)."""
 
@@ -82,7 +92,8 @@ class Server:
         self.env.update(env or {})
         self.log_path = f"/tmp/marquee-test-{self.port}.log"
         self.log = open(self.log_path, "w")
-        self.process = subprocess.Popen([MARQUEE_BIN, *args], env=self.env, stdout=self.log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen([MARQUEE_BIN, *args], env=self.env, stdout=self.log, stderr=subprocess.STDOUT,
+                                        preexec_fn=die_with_parent)
         if "serve" in args:
             self.wait_ready()
 

@@ -7,7 +7,7 @@ import subprocess
 import time
 import unittest
 
-from harness import DATABASE_URL, MARQUEE_BIN, REDIS_URL, Server
+from harness import DATABASE_URL, MARQUEE_BIN, REDIS_URL, Server, die_with_parent
 
 ENV = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "JWT_SECRET": "cli-secret"}
 
@@ -81,7 +81,8 @@ class CliTest(unittest.TestCase):
             server.stop()
 
     def test_jobs_runs_until_sigterm(self):
-        proc = subprocess.Popen([MARQUEE_BIN, "jobs"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen([MARQUEE_BIN, "jobs"], env=ENV, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                preexec_fn=die_with_parent)
         time.sleep(1)
         self.assertIsNone(proc.poll(), "jobs exited on its own")
         proc.terminate()

@@ -9,7 +9,8 @@ import time
 import unittest
 import uuid
 
-from harness import (MARQUEE_BIN, Server, ServerTestCase, SmtpSink, in_parallel, psql, redis_cli, unique)
+from harness import (MARQUEE_BIN, Server, ServerTestCase, SmtpSink, die_with_parent, in_parallel, psql, redis_cli,
+                     unique)
 
 CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+919876543210"}
 
@@ -395,7 +396,8 @@ class DeliveryTest(BookingMixin, unittest.TestCase):
 
     def jobs(self):
         env = {**self.server.env, "NOTIFY_SINK": f"file:{self.events_file}"}
-        p = subprocess.Popen([MARQUEE_BIN, "jobs"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen([MARQUEE_BIN, "jobs"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             preexec_fn=die_with_parent)
         self.processes.append(p)
         return p
 
