@@ -17,7 +17,7 @@ BARE_PORT=8091
 
 install_packages
 build_release
-cmake --build "$BUILD_DIR" --target bare_beast >/dev/null
+cmake --build "$BUILD_DIR" --target bare_beast booker >/dev/null
 start_servers
 psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qc "DROP DATABASE IF EXISTS marquee_bench" >/dev/null
 ensure_database marquee_bench
@@ -126,9 +126,8 @@ done
 fi
 
 if [[ "$ONLY" == all || "$ONLY" == booking ]]; then
-# Full bookings, each thread one user walking hold → order → confirm on its own connection, against
-# PostgreSQL's own simple-update rate (pgbench -N) on the same server.
-BOOK_THREADS=$CONNECTIONS
+# Full bookings: 64 users, each on its own connection walking hold → order → confirm over and over
+# (bench/booker.cpp), against PostgreSQL's own simple-update rate (pgbench -N) on the same server.
 # Bookings consume seats for good: give them a month of shows on the demo's 8 × 15 screens.
 psql "$DATABASE_URL" -qc "INSERT INTO shows (movie_id, theatre_id, screen_id, start_time, end_time, price)
   SELECT '550e8400-e29b-41d4-a716-446655440005', sc.theatre_id, sc.screen_id, t, t + interval '180 minutes', 250
@@ -137,10 +136,11 @@ psql "$DATABASE_URL" -qc "INSERT INTO shows (movie_id, theatre_id, screen_id, st
   WHERE sc.total_seats = 120 ON CONFLICT DO NOTHING" >/dev/null
 BOOK_SHOWS=$(psql "$DATABASE_URL" -tAc "SELECT string_agg(show_id::text, ',') FROM shows s JOIN screens sc USING (screen_id)
   WHERE sc.total_seats = 120 AND s.start_time > now() + interval '10 minutes' AND s.status <> 'CANCELLED'")
-export BOOK_THREADS BOOK_SHOWS
-wrk -t"$BOOK_THREADS" -c"$BOOK_THREADS" -d2s -s "$ROOT/bench/booking.lua" "http://127.0.0.1:$MARQUEE_PORT" >/dev/null
-read -r _ BOOKINGS BOOK_P50 BOOK_P99 BOOK_STATUS < <(wrk -t"$BOOK_THREADS" -c"$BOOK_THREADS" -d"${DURATION}s" --latency \
-  -s "$ROOT/bench/booking.lua" "http://127.0.0.1:$MARQUEE_PORT" | grep '^BOOKINGS')
+export BOOK_SHOWS
+# A short warm-up on seats of its own, then the measured run.
+BOOK_START=0 "$BUILD_DIR/bench/booker" 127.0.0.1 $MARQUEE_PORT "$CONNECTIONS" 2 >/dev/null
+read -r _ BOOKINGS BOOK_P50 BOOK_P99 BOOK_STATUS < <(BOOK_START=1000 "$BUILD_DIR/bench/booker" 127.0.0.1 $MARQUEE_PORT \
+  "$CONNECTIONS" "$DURATION")
 printf '%-8s %12s %9s %9s %8s   (bookings/s; latency per request)\n' booking "$BOOKINGS" "$BOOK_P50" "$BOOK_P99" "$BOOK_STATUS"
 psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qc "DROP DATABASE IF EXISTS marquee_pgbench" >/dev/null
 ensure_database marquee_pgbench
