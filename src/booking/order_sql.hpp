@@ -61,26 +61,29 @@ inline constexpr pg::Statement kOwnedSeats{
 
 // Pays a batch of pending orders, or expires those whose window has passed
 // (booking/order_writer.hpp). $1: a JSON array of {i, order_id, user_id, code}. For each order found
-// (and the caller's): the status before, whether the window had passed, the show and the seats,
-// then the paid order as the client sees it (NULLs unless this call paid it), then its `i`. Rows
-// are locked in id order so that two batches cannot deadlock.
+// (and the caller's): its status before this statement, whether its window had passed, the show and
+// the seats, then the paid order as the client sees it (NULLs unless this statement paid it), then
+// its `i`. The UPDATEs lock and re-check each row themselves; an order that looked payable but was
+// changed by someone else in the meantime comes back unpaid with status PAYMENT_PENDING, and the
+// caller reads it again.
 inline constexpr pg::Statement kConfirmPayments{
     "orders_confirm_payment",
     "WITH req AS (SELECT * FROM marquee_payments($1::jsonb)), "
-    "target AS (SELECT r.i, r.code, o.order_id, o.status, o.expires_at <= now() AS lapsed "
-    "  FROM req r JOIN orders o ON o.order_id = r.order_id AND o.user_id = r.user_id ORDER BY o.order_id FOR UPDATE OF o), "
-    "paid AS (UPDATE orders o SET status = 'CONFIRMED', ticket_code = tg.code, confirmed_at = now() FROM target tg "
-    "  WHERE o.order_id = tg.order_id AND tg.status = 'PAYMENT_PENDING' AND NOT tg.lapsed RETURNING o.*), "
-    "lapsed AS (UPDATE orders o SET status = 'EXPIRED', cancelled_at = now() FROM target tg "
-    "  WHERE o.order_id = tg.order_id AND tg.status = 'PAYMENT_PENDING' AND tg.lapsed RETURNING o.*), "
+    "paid AS (UPDATE orders o SET status = 'CONFIRMED', ticket_code = r.code, confirmed_at = now() FROM req r "
+    "  WHERE o.order_id = r.order_id AND o.user_id = r.user_id AND o.status = 'PAYMENT_PENDING' "
+    "  AND o.expires_at > now() RETURNING o.*), "
+    "lapsed AS (UPDATE orders o SET status = 'EXPIRED', cancelled_at = now() FROM req r "
+    "  WHERE o.order_id = r.order_id AND o.user_id = r.user_id AND o.status = 'PAYMENT_PENDING' "
+    "  AND o.expires_at <= now() RETURNING o.*), "
     "freed AS (DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM lapsed)), "
     "events AS (INSERT INTO outbox (event_type, payload) "
     "  SELECT 'order.confirmed', marquee_order_event('order.confirmed', ROW(p.*)::orders) FROM paid p "
     "  UNION ALL SELECT 'order.expired', marquee_order_event('order.expired', ROW(l.*)::orders) FROM lapsed l) "
-    "SELECT tg.status, tg.lapsed, o.show_id, array_to_json(o.seat_ids)::text, paid_view.*, tg.i "
-    "FROM target tg JOIN orders o ON o.order_id = tg.order_id "
-    "LEFT JOIN LATERAL (SELECT " MARQUEE_ORDER_COLUMNS "FROM paid ov " MARQUEE_ORDER_JOINS
-    "  WHERE ov.order_id = tg.order_id) paid_view ON true"};
+    "SELECT o.status, o.expires_at <= now(), o.show_id, array_to_json(o.seat_ids)::text, paid_view.*, r.i "
+    "FROM req r JOIN orders o ON o.order_id = r.order_id AND o.user_id = r.user_id "
+    "LEFT JOIN (SELECT " MARQUEE_ORDER_COLUMNS "FROM paid ov " MARQUEE_ORDER_JOINS ") paid_view "
+    "  ON paid_view.order_id = r.order_id"};
+
 
 // $1 order, $2 user. A pending order is cancelled; a confirmed one refunded if the theatre allows it
 // and the show has not started. Returns the status before, lapsed, started, cancellation allowed,

@@ -247,6 +247,14 @@ boost::asio::awaitable<http::Response> confirm_payment(http::RequestContext& ctx
         });
         throw ApiError::conflict("ORDER_EXPIRED", "the payment window of this order has passed");
     }
+    if (before == "PAYMENT_PENDING" && r.is_null(row, 4 + kId)) {
+        // Payable when the statement began, changed by someone else before its update reached it (a
+        // second confirmation of the same order, a cancellation): answer by what it is now.
+        auto now = co_await ctx.services.db.query(sql::kOrderById, order_id);
+        before = now.empty() ? "" : std::string(now.text(0, kStatus));
+        if (before == "PAYMENT_PENDING")
+            throw ApiError::conflict("INVALID_STATE", "the order changed while it was being paid; try again");
+    }
     if (before == "EXPIRED") throw ApiError::conflict("ORDER_EXPIRED", "the payment window of this order has passed");
     if (before != "PAYMENT_PENDING" && before != "CONFIRMED")
         throw ApiError::conflict("INVALID_STATE", "the order is " + before);

@@ -264,6 +264,17 @@ class OrderFlowTest(BookingMixin, ServerTestCase):
         paid = self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=alice)
         self.assertEqual(paid.json["status"], "CONFIRMED")
 
+    def test_paying_one_order_many_times_at_once_gives_one_ticket(self):
+        show = self.new_show()
+        t = self.buyer()
+        o = self.book(t, show["showId"], ["C3"])
+        paid = in_parallel([lambda: self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t)
+                            for _ in range(8)])
+        self.assertEqual({p.status for p in paid}, {200}, paid)
+        self.assertEqual(len({p.json["ticketCode"] for p in paid}), 1)
+        self.assertEqual(psql(f"SELECT count(*) FROM outbox WHERE event_type = 'order.confirmed' "
+                              f"AND payload->>'orderId' = '{o['orderId']}'"), "1")
+
     def test_concurrent_orders_answer_one_by_one_when_one_collides(self):
         # Orders posted at the same moment are written in shared batches (booking/order_writer.hpp);
         # one of them colliding with a live order in PostgreSQL must fail alone.
