@@ -60,6 +60,17 @@ std::vector<std::string> show_keys(const std::string& show_id) {
 
 std::string hold_index_key(const std::string& hold_id) { return "hold_show:" + hold_id; }
 
+// Hold id → show id for the holds this thread created or looked up. The pair never changes, so a
+// remembered one is never stale (a hold that is gone is then simply not found in its show's keys);
+// a client's hold and its order usually arrive on one connection, hence one thread, and the order
+// skips the index round trip. Bounded: forgetting costs one GET per hold.
+thread_local std::unordered_map<std::string, std::string> known_hold_shows;
+
+void remember_hold_show(const std::string& hold_id, const std::string& show_id) {
+    if (known_hold_shows.size() >= 100'000) known_hold_shows.clear();
+    known_hold_shows.emplace(hold_id, show_id);
+}
+
 std::int64_t now_ms() {
     return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
         .count();
@@ -163,6 +174,7 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo
         co_return out;
     }
     out.hold = Hold{hold_id, show.show_id, user, seats, reply.elements.at(1).integer, "HELD", std::nullopt};
+    remember_hold_show(hold_id, show.show_id);
     co_return out;
 }
 
@@ -209,9 +221,11 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::release_hold(const std::st
 }
 
 boost::asio::awaitable<std::optional<std::string>> SeatStore::show_of_hold(const std::string& hold_id) {
+    if (auto known = known_hold_shows.find(hold_id); known != known_hold_shows.end()) co_return known->second;
     std::vector<std::string> get{"GET", hold_index_key(hold_id)};
     auto reply = co_await redis_.command(std::move(get));
     if (reply.type != redis::Value::Type::String) co_return std::nullopt;
+    remember_hold_show(hold_id, reply.str);
     co_return reply.str;
 }
 

@@ -2,12 +2,21 @@
 -- expires. PostgreSQL already committed the order, so the seats are claimed even if the hold lapsed
 -- in the meantime (the order is the truth; a hold that slipped in would fail at its own order).
 -- ARGV: user, hold id, order id, seat expiry ms, seats… → {'OK'} | {'NOT_FOUND'}
-prune()
+-- No prune() here: holds and their changes do that; this script only moves seats to their order.
 local user, id, order, expires = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
 local seats = args_from(5)
 local h = load_hold(id)
 if h and h.u ~= user then return {'NOT_FOUND'} end
-if h and h.st == 'HELD' then free_seats(id, h.s) end
+if h and h.st == 'HELD' then
+  -- The order's seats are overwritten below; only a seat of the hold outside the order is freed.
+  local ordered = {}
+  for _, seat in ipairs(seats) do ordered[seat] = true end
+  local others = {}
+  for _, seat in ipairs(h.s) do
+    if not ordered[seat] then others[#others + 1] = seat end
+  end
+  free_seats(id, others)
+end
 lock_seats('order:' .. order, seats, expires)
 if h then
   h.st = 'CONVERTED'
