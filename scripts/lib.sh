@@ -14,7 +14,7 @@ export DATABASE_URL="${DATABASE_URL:-postgresql://marquee@127.0.0.1:$PG_PORT/mar
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:$REDIS_PORT/0}"
 
 PACKAGES=(g++ cmake ninja-build ccache pkg-config libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
-          libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libgtest-dev
+          libpq-dev libhiredis-dev libssl-dev libcurl4-openssl-dev libspdlog-dev libfmt-dev libgtest-dev libjemalloc-dev
           postgresql-15 postgresql-client-15 redis-server redis-tools python3 curl wrk)
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
