@@ -78,11 +78,12 @@ inline constexpr pg::Statement kConfirmPayments{
     "freed AS (DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM lapsed)), "
     "events AS (INSERT INTO outbox (event_type, payload) "
     "  SELECT 'order.confirmed', marquee_order_event('order.confirmed', ROW(p.*)::orders) FROM paid p "
-    "  UNION ALL SELECT 'order.expired', marquee_order_event('order.expired', ROW(l.*)::orders) FROM lapsed l) "
+    "  UNION ALL SELECT 'order.expired', marquee_order_event('order.expired', ROW(l.*)::orders) FROM lapsed l), "
+    // Rendered once for the whole batch (a subquery in the join would be run again per request).
+    "paid_view AS MATERIALIZED (SELECT " MARQUEE_ORDER_COLUMNS "FROM paid ov " MARQUEE_ORDER_JOINS ") "
     "SELECT o.status, o.expires_at <= now(), o.show_id, array_to_json(o.seat_ids)::text, paid_view.*, r.i "
     "FROM req r JOIN orders o ON o.order_id = r.order_id AND o.user_id = r.user_id "
-    "LEFT JOIN (SELECT " MARQUEE_ORDER_COLUMNS "FROM paid ov " MARQUEE_ORDER_JOINS ") paid_view "
-    "  ON paid_view.order_id = r.order_id"};
+    "LEFT JOIN paid_view ON paid_view.order_id = r.order_id"};
 
 
 // $1 order, $2 user. A pending order is cancelled; a confirmed one refunded if the theatre allows it
