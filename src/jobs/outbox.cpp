@@ -15,7 +15,10 @@ namespace marquee::jobs {
 namespace {
 
 // The next undelivered events, each with the catalogue context a person wants to read about their
-// show (movie, theatre, local start time) added to the facts the event itself recorded.
+// show (movie, theatre, local start time) added to the facts the event itself recorded. Ordered as
+// idx_outbox_undelivered is, so a backlog of any size costs an index range read of one batch, not a
+// sort of the whole backlog. A batch is 200 events: a booking rush makes two events per booking,
+// and each batch costs a transaction and four round trips however small it is.
 constexpr pg::Statement kClaimEvents{
     "outbox_claim",
     "SELECT e.event_id, e.event_type, (e.payload || COALESCE(show_context.fields, '{}'))::text FROM outbox e "
@@ -24,7 +27,8 @@ constexpr pg::Statement kClaimEvents{
     "  FROM shows s JOIN movies m ON m.movie_id = s.movie_id JOIN theatres t ON t.theatre_id = s.theatre_id "
     "  WHERE s.show_id = (e.payload->>'showId')::uuid) show_context(fields) ON true "
     "WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now() "
-    "ORDER BY e.event_id LIMIT 50 FOR UPDATE OF e SKIP LOCKED"};
+    "ORDER BY e.next_attempt_at, e.event_id LIMIT 200 FOR UPDATE OF e SKIP LOCKED"};
+constexpr std::size_t kBatchSize = 200;
 constexpr pg::Statement kMarkDelivered{
     "outbox_delivered",
     "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE event_id = ANY($1::bigint[])"};
@@ -89,7 +93,7 @@ boost::asio::awaitable<void> deliver_outbox(Services& services, NotificationSink
         }
         if (delivered > 0) spdlog::info("delivered {} event(s)", delivered);
         // A full batch means more are waiting: go again at once.
-        if (claimed == 50) continue;
+        if (claimed == kBatchSize) continue;
         timer.expires_after(kPollInterval);
         boost::system::error_code ec;
         co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
