@@ -39,6 +39,21 @@ template <class Request> void distribute(const pg::Result& result, std::span<Req
     }
 }
 
+// The batch as the JSON array the statements read: one object per request, its index as `i`.
+template <class Request, class WriteFields> std::string batch_json(std::span<Request*> requests, WriteFields write_fields) {
+    std::string json;
+    JsonWriter w(json);
+    w.begin_array();
+    for (std::size_t i = 0; i < requests.size(); ++i) {
+        w.begin_object();
+        w.field("i", static_cast<std::int64_t>(i));
+        write_fields(w, requests[i]->item);
+        w.end_object();
+    }
+    w.end_array();
+    return json;
+}
+
 // Batches share the pool with every other query: leave most of it to them.
 int batch_slots(int pool_size) { return std::max(1, pool_size / 4); }
 
@@ -48,38 +63,23 @@ OrderWriter::OrderWriter(boost::asio::any_io_executor executor, pg::Pool& db, in
     : db_(db), order_ttl_seconds_(order_ttl_seconds),
       creates_(executor, kMaxBatch, batch_slots(pool_size), [](const NewOrder& o) { return o.hold_id; },
                [this](std::span<pg::Batcher<NewOrder, Outcome>::Request*> requests) -> boost::asio::awaitable<void> {
-                   std::string json;
-                   JsonWriter w(json);
-                   w.begin_array();
-                   for (std::size_t i = 0; i < requests.size(); ++i) {
-                       const NewOrder& o = requests[i]->item;
-                       w.begin_object();
-                       w.field("i", static_cast<std::int64_t>(i));
+                   std::string json = batch_json(requests, [](JsonWriter& w, const NewOrder& o) {
                        w.field("hold_id", o.hold_id).field("user_id", o.user_id).field("show_id", o.show_id);
                        w.key("seats").begin_array();
                        for (const auto& s : o.seats) w.string(s);
                        w.end_array();
                        w.field("name", o.name).field("email", o.email).field("phone", o.phone);
                        w.field("amount", o.amount.to_decimal());
-                       w.end_object();
-                   }
-                   w.end_array();
+                   });
                    auto result = co_await db_.query(sql::kCreateOrders, json, order_ttl_seconds_);
                    distribute(result, requests);
                }),
       payments_(executor, kMaxBatch, batch_slots(pool_size), [](const Payment& p) { return p.order_id; },
                 [this](std::span<pg::Batcher<Payment, Outcome>::Request*> requests) -> boost::asio::awaitable<void> {
-                    std::string json;
-                    JsonWriter w(json);
-                    w.begin_array();
-                    for (std::size_t i = 0; i < requests.size(); ++i) {
-                        const Payment& p = requests[i]->item;
-                        w.begin_object();
-                        w.field("i", static_cast<std::int64_t>(i));
+                    // A fresh ticket code for every attempt: a batch retried alone draws again.
+                    std::string json = batch_json(requests, [](JsonWriter& w, const Payment& p) {
                         w.field("order_id", p.order_id).field("user_id", p.user_id).field("code", new_ticket_code());
-                        w.end_object();
-                    }
-                    w.end_array();
+                    });
                     auto result = co_await db_.query(sql::kConfirmPayments, json);
                     distribute(result, requests);
                 }) {}
