@@ -10,7 +10,6 @@
 #include "common/errors.hpp"
 #include "common/input.hpp"
 #include "common/json_writer.hpp"
-#include "common/text.hpp"
 #include "pg/pool.hpp"
 
 #include <boost/json/parse.hpp>
@@ -36,7 +35,7 @@ std::string seats_json(const std::vector<std::string>& seats) {
     return out;
 }
 
-// Columns of MARQUEE_ORDER_VIEW.
+// Columns of MARQUEE_ORDER_COLUMNS (booking/order_sql.hpp).
 enum Col {
     kId, kUser, kStatus, kSeats, kAmount, kTicket, kCreated, kExpires, kName, kEmail, kPhone, kShow, kStart,
     kStartOffset, kMovie, kTitle, kTheatre, kTheatreName, kHold, kCreatedText
