@@ -27,8 +27,8 @@ constexpr pg::Statement kClaimEvents{
     "  FROM shows s JOIN movies m ON m.movie_id = s.movie_id JOIN theatres t ON t.theatre_id = s.theatre_id "
     "  WHERE s.show_id = (e.payload->>'showId')::uuid) show_context(fields) ON true "
     "WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now() "
-    "ORDER BY e.next_attempt_at, e.event_id LIMIT 200 FOR UPDATE OF e SKIP LOCKED"};
-constexpr std::size_t kBatchSize = 200;
+    "ORDER BY e.next_attempt_at, e.event_id LIMIT $1 FOR UPDATE OF e SKIP LOCKED"};
+constexpr std::size_t kBatchSize = 200;  // $1 of kClaimEvents
 constexpr pg::Statement kMarkDelivered{
     "outbox_delivered",
     "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE event_id = ANY($1::bigint[])"};
@@ -54,7 +54,7 @@ boost::asio::awaitable<void> deliver_outbox(Services& services, NotificationSink
         std::size_t delivered = 0, claimed = 0;
         try {
             auto tx = co_await services.db.begin();
-            auto rows = co_await tx.query(kClaimEvents);
+            auto rows = co_await tx.query(kClaimEvents, kBatchSize);
             std::vector<Event> events;
             for (int i = 0; i < rows.rows(); ++i)
                 events.push_back({std::string(rows.text(i, 0)), std::string(rows.text(i, 1)), std::string(rows.text(i, 2)), {}});
