@@ -34,18 +34,21 @@ inline constexpr pg::Statement kOrderOfHold{"order_of_hold", "SELECT order_id, u
 // Creates a batch of orders (booking/order_writer.hpp). $1: a JSON array of {i, hold_id, user_id,
 // show_id, seats, name, email, phone, amount}; $2: the payment window in seconds. Returns each new
 // order as the client sees it, then its expiry in ms and its `i`; a request without a row back is
-// for a show that is cancelled or has started. Users are inserted in a fixed order so that two
+// for a show that is cancelled or has started. The share lock on each show's row makes a show
+// cancellation wait until these orders are committed, so it cancels them too (migration 004). Users are inserted in a fixed order so that two
 // batches naming the same new users cannot deadlock.
 inline constexpr pg::Statement kCreateOrders{
     "orders_create",
     "WITH req AS (SELECT * FROM marquee_new_orders($1::jsonb)), "
+    "bookable AS (SELECT show_id FROM shows WHERE show_id IN (SELECT show_id FROM req) "
+    "  AND status <> 'CANCELLED' AND start_time > now() FOR SHARE), "
     "known_users AS (INSERT INTO users (user_id) SELECT DISTINCT user_id FROM req ORDER BY user_id "
     "  ON CONFLICT (user_id) DO NOTHING), "
     "o AS (INSERT INTO orders (hold_id, user_id, show_id, seat_ids, customer_name, customer_email, customer_phone, "
     "      amount, expires_at) "
     "  SELECT r.hold_id, r.user_id, s.show_id, r.seats, r.name, r.email, r.phone, r.amount, "
     "         now() + make_interval(secs => $2::integer) "
-    "  FROM req r JOIN shows s ON s.show_id = r.show_id AND s.status <> 'CANCELLED' AND s.start_time > now() "
+    "  FROM req r JOIN bookable s ON s.show_id = r.show_id "
     "  ORDER BY r.i RETURNING *), "
     "seats AS (INSERT INTO order_seats (show_id, seat_id, order_id) "
     "  SELECT o.show_id, unnest(o.seat_ids), o.order_id FROM o), "
@@ -106,30 +109,10 @@ inline constexpr pg::Statement kCancelOrder{
     "  (SELECT status FROM changed), o.show_id, array_to_json(o.seat_ids)::text "
     "FROM target JOIN orders o ON o.order_id = target.order_id"};
 
-// $1 show. Cancels it with every live order (pending → CANCELLED, confirmed → REFUNDED). Each
-// customer gets order.cancelled or order.refunded and show.cancelled for their order; a show with no
-// bookings gets one show.cancelled with no customer. Returns whether this call cancelled it, orders
-// cancelled, orders refunded, the show's status before and its movie (NULL: no such show).
-inline constexpr pg::Statement kCancelShow{
-    "show_cancel",
-    "WITH sh AS (UPDATE shows SET status = 'CANCELLED', cancelled_at = now() "
-    "  WHERE show_id = $1 AND status <> 'CANCELLED' RETURNING *), "
-    "affected AS (UPDATE orders o SET status = CASE WHEN o.status = 'CONFIRMED' THEN 'REFUNDED' ELSE 'CANCELLED' END, "
-    "  cancelled_at = now() FROM sh "
-    "  WHERE o.order_id IN (SELECT os.order_id FROM order_seats os WHERE os.show_id = sh.show_id) "
-    "  AND o.status IN ('PAYMENT_PENDING', 'CONFIRMED') "
-    "  RETURNING o.*), "
-    "freed AS (DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM affected)), "
-    "events AS (INSERT INTO outbox (event_type, payload) "
-    "  SELECT e.name, marquee_order_event(e.name, ROW(a.*)::orders) FROM affected a, "
-    "  LATERAL (SELECT CASE a.status WHEN 'REFUNDED' THEN 'order.refunded' ELSE 'order.cancelled' END AS name) e "
-    "  UNION ALL SELECT 'show.cancelled', marquee_order_event('show.cancelled', ROW(a.*)::orders) FROM affected a "
-    "  UNION ALL SELECT 'show.cancelled', jsonb_build_object('event', 'show.cancelled', 'orderId', NULL, "
-    "    'userId', NULL, 'email', NULL, 'showId', sh.show_id, 'movieId', sh.movie_id) "
-    "    FROM sh WHERE NOT EXISTS (SELECT 1 FROM affected)) "
-    "SELECT (SELECT count(*) FROM sh) > 0, (SELECT count(*) FROM affected WHERE status = 'CANCELLED'), "
-    "  (SELECT count(*) FROM affected WHERE status = 'REFUNDED'), s.status, s.movie_id "
-    "FROM (SELECT 1) one LEFT JOIN shows s ON s.show_id = $1"};
+// $1 show. Cancels it with every live order, including any being written at that moment
+// (migration 004). Returns whether this call cancelled it, orders cancelled, orders refunded, the
+// show's status and its movie (status NULL: no such show).
+inline constexpr pg::Statement kCancelShow{"show_cancel", "SELECT * FROM marquee_cancel_show($1)"};
 
 // The expiry sweeper: unpaid orders past their window, a batch at a time; SKIP LOCKED lets several
 // job processes sweep at once without touching the same order.

@@ -5,12 +5,13 @@ import os
 import signal
 import subprocess
 import tempfile
+import threading
 import time
 import unittest
 import uuid
 
-from harness import (MARQUEE_BIN, Server, ServerTestCase, SmtpSink, die_with_parent, in_parallel, psql, redis_cli,
-                     unique)
+from harness import (DATABASE_URL, MARQUEE_BIN, Server, ServerTestCase, SmtpSink, die_with_parent, in_parallel, psql,
+                     redis_cli, unique)
 
 CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+919876543210"}
 
@@ -23,6 +24,12 @@ def wait_for(predicate, timeout=15):
             return value
         time.sleep(0.1)
     return None
+
+
+def lock_waiters():
+    """Sessions of the test database waiting for a lock another transaction holds."""
+    return int(psql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+                    "AND wait_event_type = 'Lock'"))
 
 
 def read_events(path):
@@ -245,6 +252,54 @@ class OrderFlowTest(BookingMixin, ServerTestCase):
             ("order.cancelled", pending["orderId"]), ("order.refunded", paid["orderId"]),
             ("show.cancelled", pending["orderId"]), ("show.cancelled", paid["orderId"])})
         self.assertTrue(notified)
+
+    def test_show_cancel_waits_for_an_order_being_written(self):
+        # An order write that has checked its show is bookable but not yet committed when the admin
+        # cancels the show must be cancelled with it, not left live on a cancelled show. The write is
+        # held up mid-statement by another transaction holding the same seat's ownership row.
+        show = self.new_show()
+        t, other = self.buyer(), self.buyer()
+        blocker_order = self.book(other, show["showId"], ["C4"])
+        h = self.hold(t, show["showId"], ["A1"])
+        self.assertEqual(h.status, 201, h)
+        blocker = subprocess.Popen(["psql", DATABASE_URL, "-qX"], stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+                                   text=True)
+        try:
+            blocker.stdin.write(f"BEGIN; INSERT INTO order_seats (show_id, seat_id, order_id) VALUES "
+                                f"('{show['showId']}', 'A1', '{blocker_order['orderId']}');\n")
+            blocker.stdin.flush()
+            self.assertTrue(wait_for(lambda: psql(
+                f"SELECT count(*) FROM order_seats WHERE show_id = '{show['showId']}'") == "1" and
+                lock_waiters() == 0))
+            results = {}
+            order_thread = threading.Thread(target=lambda: results.update(order=self.order(t, h.json["holdId"])))
+            order_thread.start()
+            self.assertTrue(wait_for(lambda: lock_waiters() == 1), "the order write never reached the seat row")
+            cancel_thread = threading.Thread(target=lambda: results.update(cancel=self.call(
+                "POST", f"/api/v1/admin/shows/{show['showId']}/cancel", token=self.admin)))
+            cancel_thread.start()
+            # The cancellation waits for the order write (a second waiter) instead of answering.
+            self.assertTrue(wait_for(lambda: lock_waiters() == 2 or "cancel" in results))
+            self.assertNotIn("cancel", results, "the show was cancelled without waiting for the order being written")
+        finally:
+            blocker.stdin.write("ROLLBACK;\n")
+            blocker.stdin.close()
+            blocker.wait()
+        order_thread.join()
+        cancel_thread.join()
+        self.assertEqual(results["order"].status, 201, results["order"])
+        self.assertEqual(results["cancel"].status, 200, results["cancel"])
+        self.assertEqual(results["cancel"].json["ordersCancelled"], 2)
+        order_id = results["order"].json["orderId"]
+        self.assertEqual(self.call("GET", f"/api/v1/orders/{order_id}", token=t).json["status"], "CANCELLED")
+        self.assertEqual(psql(f"SELECT count(*) FROM orders WHERE show_id = '{show['showId']}' "
+                              f"AND status IN ('PAYMENT_PENDING', 'CONFIRMED')"), "0")
+        self.assertError(self.call("POST", f"/api/v1/orders/{order_id}/confirm-payment", token=t), 409,
+                         "INVALID_STATE")
+        m = self.seat_map(show["showId"])
+        self.assertEqual((m["unavailableSeatIds"], m["heldSeatIds"]), ([], []))
+        self.assertTrue(wait_for(lambda: ("order.cancelled", order_id) in {
+            (e["event"], e.get("orderId")) for e in read_events(self.events_file)}))
 
     def test_redis_flush_mid_flow(self):
         show = self.new_show()

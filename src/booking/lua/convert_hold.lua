@@ -17,7 +17,9 @@ if h and h.st == 'HELD' then
   end
   free_seats(id, others)
 end
-lock_seats('order:' .. order, seats, expires)
+-- A show cancelled since the order committed has freed every seat already (and cancelled the order
+-- in PostgreSQL): nothing to lock.
+if redis.call('HGET', SHOW, 'cancelled') ~= '1' then lock_seats('order:' .. order, seats, expires) end
 if h then
   h.st = 'CONVERTED'
   h.o = order
