@@ -17,7 +17,7 @@ if mine then
   old.st = 'RELEASED'
   save_hold(previous, old)
 end
-local expires = now + ttl
+local expires = now() + ttl
 lock_seats(id, wanted, expires)
 save_hold(id, {u = user, s = wanted, e = expires, st = 'HELD'})
 redis.call('ZADD', HOLD_EXP, expires + retention, id)

@@ -4,17 +4,34 @@ local SHOW, SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP = KEYS[1], KEYS[2
 -- Sold seats are also in SEAT_EXP with this score (far past any expiry), so one ZCOUNT from now
 -- counts held and sold seats together. Must match kSoldScore in seat_store.cpp.
 local SOLD_SCORE = 9000000000000000
-local clock = redis.call('TIME')
-local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+-- Redis's clock in ms, asked once per script and only by scripts that need it (a call costs as
+-- much as a small command).
+local clock_ms = nil
+local function now()
+  if not clock_ms then
+    local t = redis.call('TIME')
+    clock_ms = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return clock_ms
+end
+
+-- When the show's expired entries were last pruned (ms); check_show() reads it with the state.
+local pruned_at = nil
+-- Expired entries are harmless (every reader compares expiries with now), so they are forgotten at
+-- most once a second per show, unless the last prune found more than one batch could take.
+local PRUNE_EVERY_MS = 1000
+local PRUNE_SEATS, PRUNE_HOLDS = 500, 100
 
 -- Forget seats whose owner expired and hold records past their retention (bounded work per call).
 local function prune()
-  local seats = redis.call('ZRANGEBYSCORE', SEAT_EXP, '-inf', now, 'LIMIT', 0, 500)
+  if pruned_at == nil then pruned_at = tonumber(redis.call('HGET', SHOW, 'pruned')) or 0 end
+  if now() - pruned_at < PRUNE_EVERY_MS then return end
+  local seats = redis.call('ZRANGEBYSCORE', SEAT_EXP, '-inf', now(), 'LIMIT', 0, PRUNE_SEATS)
   if #seats > 0 then
     redis.call('HDEL', SEATS, unpack(seats))
     redis.call('ZREM', SEAT_EXP, unpack(seats))
   end
-  local ids = redis.call('ZRANGEBYSCORE', HOLD_EXP, '-inf', now, 'LIMIT', 0, 100)
+  local ids = redis.call('ZRANGEBYSCORE', HOLD_EXP, '-inf', now(), 'LIMIT', 0, PRUNE_HOLDS)
   for _, id in ipairs(ids) do
     local raw = redis.call('HGET', HOLDS, id)
     if raw then
@@ -26,6 +43,7 @@ local function prune()
     redis.call('HDEL', HOLDS, unpack(ids))
     redis.call('ZREM', HOLD_EXP, unpack(ids))
   end
+  if #seats < PRUNE_SEATS and #ids < PRUNE_HOLDS then redis.call('HSET', SHOW, 'pruned', now()) end
 end
 
 -- Every change to who holds or owns a seat bumps the show's version, so a reader that cached the
@@ -35,8 +53,9 @@ local function touch()
 end
 
 local function check_show()
-  local state = redis.call('HMGET', SHOW, 'init', 'cancelled')
+  local state = redis.call('HMGET', SHOW, 'init', 'cancelled', 'pruned')
   if not state[1] then return 'REBUILD' end
+  pruned_at = tonumber(state[3]) or 0
   if state[2] == '1' then return 'NOT_BOOKABLE' end
   return nil
 end
@@ -45,7 +64,7 @@ local function load_hold(id)
   local raw = redis.call('HGET', HOLDS, id)
   if not raw then return nil end
   local h = cjson.decode(raw)
-  if h.st == 'HELD' and h.e <= now then h.st = 'EXPIRED' end
+  if h.st == 'HELD' and h.e <= now() then h.st = 'EXPIRED' end
   return h
 end
 
@@ -55,7 +74,7 @@ end
 
 local function live_owner(seat)
   local expires = redis.call('ZSCORE', SEAT_EXP, seat)
-  if expires and tonumber(expires) > now then return redis.call('HGET', SEATS, seat) end
+  if expires and tonumber(expires) > now() then return redis.call('HGET', SEATS, seat) end
   return false
 end
 
