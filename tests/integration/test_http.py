@@ -10,7 +10,7 @@ import subprocess
 import time
 import unittest
 
-from harness import JWT_SECRET, MARQUEE_BIN, Server, ServerTestCase
+from harness import JWT_SECRET, MARQUEE_BIN, Server, ServerTestCase, redis_cli
 
 
 def b64(data):
@@ -169,6 +169,22 @@ class RateLimitTest(ServerTestCase):
         # Public endpoints are not rate limited.
         for _ in range(5):
             self.assertEqual(self.call("GET", "/api/health").status, 200)
+
+    def test_a_window_left_without_an_expiry_still_ends(self):
+        # The window's expiry is set by its first request; a counter whose process died before
+        # setting it must not lock the user out for good.
+        user = "stuck-" + str(time.time())
+        key = "ratelimit:{" + user + "}:POST /api/v1/admin/theatres"
+        redis_cli("SET", key, "3")
+        r = self.call("POST", "/api/v1/admin/theatres", {}, token=self.server.token(user, admin=True))
+        self.assertError(r, 429, "RATE_LIMITED")
+        self.assertEqual(r.header("retry-after"), "60")
+        self.assertGreater(int(redis_cli("TTL", key)), 0)
+        # A new window expires on its own.
+        fresh = "ratelimit:{" + user + "}:POST /api/v1/admin/shows"
+        self.assertEqual(self.call("POST", "/api/v1/admin/shows", {}, token=self.server.token(user, admin=True)).status,
+                         400)
+        self.assertGreater(int(redis_cli("TTL", fresh)), 0)
 
 
 class GracefulShutdownTest(unittest.TestCase):
