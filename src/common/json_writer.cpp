@@ -2,10 +2,20 @@
 
 namespace marquee {
 
+namespace {
+bool needs_escape(unsigned char c) { return c < 0x20 || c == '"' || c == '\\'; }
+}  // namespace
+
 void JsonWriter::append_escaped(std::string_view s) {
     static constexpr char hex[] = "0123456789abcdef";
     out_ += '"';
-    for (unsigned char c : s) {
+    // Most strings (ids, names, seat ids) need no escaping: copy runs of plain characters at once.
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (!needs_escape(c)) continue;
+        out_.append(s.data() + run, i - run);
+        run = i + 1;
         switch (c) {
             case '"': out_ += "\\\""; break;
             case '\\': out_ += "\\\\"; break;
@@ -13,15 +23,12 @@ void JsonWriter::append_escaped(std::string_view s) {
             case '\r': out_ += "\\r"; break;
             case '\t': out_ += "\\t"; break;
             default:
-                if (c < 0x20) {
-                    out_ += "\\u00";
-                    out_ += hex[c >> 4];
-                    out_ += hex[c & 0xF];
-                } else {
-                    out_ += static_cast<char>(c);
-                }
+                out_ += "\\u00";
+                out_ += hex[c >> 4];
+                out_ += hex[c & 0xF];
         }
     }
+    out_.append(s.data() + run, s.size() - run);
     out_ += '"';
 }
 
