@@ -38,7 +38,7 @@ struct Worker {
           db(ioc.get_executor(), config.database_url, config.pg_pool_size),
           redis(ioc.get_executor(), config.redis_host, config.redis_port, config.redis_db),
           tokens(config.jwt_secret),
-          orders(ioc.get_executor(), db, config.pg_pool_size, config.order_ttl_seconds),
+          orders(ioc.get_executor(), db, config.order_ttl_seconds),
           services{config, db, redis, tokens, users, shows, seat_maps, orders, health} {}
 
     asio::io_context ioc;

@@ -54,14 +54,17 @@ template <class Request, class WriteFields> std::string batch_json(std::span<Req
     return json;
 }
 
-// Batches share the pool with every other query: leave most of it to them.
-int batch_slots(int pool_size) { return std::max(1, pool_size / 4); }
+// One batch of each kind in flight per I/O thread: the next batch forms while it runs. More slots
+// only split a rush into smaller batches that compete for the same cores (measured: two slots per
+// thread gave ~9% fewer bookings per second than one, docs/benchmarks.md); more threads bring
+// more batches in flight where there are more cores.
+constexpr int kBatchSlots = 1;
 
 }  // namespace
 
-OrderWriter::OrderWriter(boost::asio::any_io_executor executor, pg::Pool& db, int pool_size, int order_ttl_seconds)
+OrderWriter::OrderWriter(boost::asio::any_io_executor executor, pg::Pool& db, int order_ttl_seconds)
     : db_(db), order_ttl_seconds_(order_ttl_seconds),
-      creates_(executor, kMaxBatch, batch_slots(pool_size), [](const NewOrder& o) { return o.hold_id; },
+      creates_(executor, kMaxBatch, kBatchSlots, [](const NewOrder& o) { return o.hold_id; },
                [this](std::span<pg::Batcher<NewOrder, Outcome>::Request*> requests) -> boost::asio::awaitable<void> {
                    std::string json = batch_json(requests, [](JsonWriter& w, const NewOrder& o) {
                        w.field("hold_id", o.hold_id).field("user_id", o.user_id).field("show_id", o.show_id);
@@ -74,7 +77,7 @@ OrderWriter::OrderWriter(boost::asio::any_io_executor executor, pg::Pool& db, in
                    auto result = co_await db_.query(sql::kCreateOrders, json, order_ttl_seconds_);
                    distribute(result, requests);
                }),
-      payments_(executor, kMaxBatch, batch_slots(pool_size), [](const Payment& p) { return p.order_id; },
+      payments_(executor, kMaxBatch, kBatchSlots, [](const Payment& p) { return p.order_id; },
                 [this](std::span<pg::Batcher<Payment, Outcome>::Request*> requests) -> boost::asio::awaitable<void> {
                     // A fresh ticket code for every attempt: a batch retried alone draws again.
                     std::string json = batch_json(requests, [](JsonWriter& w, const Payment& p) {

@@ -32,7 +32,7 @@ struct Payment {
 // per order. Each call answers exactly as if it had run alone.
 class OrderWriter {
 public:
-    OrderWriter(boost::asio::any_io_executor executor, pg::Pool& db, int pool_size, int order_ttl_seconds);
+    OrderWriter(boost::asio::any_io_executor executor, pg::Pool& db, int order_ttl_seconds);
 
     // The new order as sql::kCreateOrders returns it; nullopt when the show is cancelled or has
     // started. A pg::Error (unique violation) when a seat or the hold is taken by another order.
