@@ -66,27 +66,38 @@ inline constexpr pg::Statement kOwnedSeats{
 // (booking/order_writer.hpp). $1: a JSON array of {i, order_id, user_id, code}. For each order found
 // (and the caller's): its status before this statement, whether its window had passed, the show and
 // the seats, then the paid order as the client sees it (NULLs unless this statement paid it), then
-// its `i`. The UPDATEs lock and re-check each row themselves; an order that looked payable but was
-// changed by someone else in the meantime comes back unpaid with status PAYMENT_PENDING, and the
-// caller reads it again.
+// its `i`. One UPDATE locks, re-checks and either pays or expires each pending order; an order that
+// looked payable but was changed by someone else in the meantime is not updated and comes back, as
+// the statement's snapshot shows it, with status PAYMENT_PENDING and no paid columns: the caller
+// reads it again. Only orders this statement did not change are looked up again.
+// The orders are found by primary key first and updated by row address (ctid): left to itself the
+// planner may drive the UPDATE from the index of pending orders when its statistics say there are
+// few, and keep that plan for the connection's life while a rush makes thousands. A row updated by
+// someone else meanwhile has a new address, so the re-check skips it like any changed order.
 inline constexpr pg::Statement kConfirmPayments{
     "orders_confirm_payment",
     "WITH req AS (SELECT * FROM marquee_payments($1::jsonb)), "
-    "paid AS (UPDATE orders o SET status = 'CONFIRMED', ticket_code = r.code, confirmed_at = now() FROM req r "
-    "  WHERE o.order_id = r.order_id AND o.user_id = r.user_id AND o.status = 'PAYMENT_PENDING' "
-    "  AND o.expires_at > now() RETURNING o.*), "
-    "lapsed AS (UPDATE orders o SET status = 'EXPIRED', cancelled_at = now() FROM req r "
-    "  WHERE o.order_id = r.order_id AND o.user_id = r.user_id AND o.status = 'PAYMENT_PENDING' "
-    "  AND o.expires_at <= now() RETURNING o.*), "
-    "freed AS (DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM lapsed)), "
+    "target AS MATERIALIZED (SELECT o.ctid AS tid, r.code FROM req r JOIN orders o "
+    "  ON o.order_id = r.order_id AND o.user_id = r.user_id), "
+    "changed AS (UPDATE orders o SET status = CASE WHEN o.expires_at > now() THEN 'CONFIRMED' ELSE 'EXPIRED' END, "
+    "  ticket_code = CASE WHEN o.expires_at > now() THEN r.code END, "
+    "  confirmed_at = CASE WHEN o.expires_at > now() THEN now() END, "
+    "  cancelled_at = CASE WHEN o.expires_at > now() THEN NULL ELSE now() END FROM target r "
+    "  WHERE o.ctid = r.tid AND o.status = 'PAYMENT_PENDING' RETURNING o.*), "
+    "freed AS (DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM changed WHERE status = 'EXPIRED')), "
     "events AS (INSERT INTO outbox (event_type, payload) "
-    "  SELECT 'order.confirmed', marquee_order_event('order.confirmed', ROW(p.*)::orders) FROM paid p "
-    "  UNION ALL SELECT 'order.expired', marquee_order_event('order.expired', ROW(l.*)::orders) FROM lapsed l), "
+    "  SELECT e.name, marquee_order_event(e.name, ROW(c.*)::orders) FROM changed c, "
+    "  LATERAL (SELECT CASE c.status WHEN 'CONFIRMED' THEN 'order.confirmed' ELSE 'order.expired' END AS name) e), "
     // Rendered once for the whole batch (a subquery in the join would be run again per request).
-    "paid_view AS MATERIALIZED (SELECT " MARQUEE_ORDER_COLUMNS "FROM paid ov " MARQUEE_ORDER_JOINS ") "
-    "SELECT o.status, o.expires_at <= now(), o.show_id, array_to_json(o.seat_ids)::text, paid_view.*, r.i "
-    "FROM req r JOIN orders o ON o.order_id = r.order_id AND o.user_id = r.user_id "
-    "LEFT JOIN paid_view ON paid_view.order_id = r.order_id"};
+    "paid_view AS MATERIALIZED (SELECT " MARQUEE_ORDER_COLUMNS "FROM changed ov " MARQUEE_ORDER_JOINS
+    "  WHERE ov.status = 'CONFIRMED') "
+    "SELECT COALESCE(prev.status, 'PAYMENT_PENDING'), COALESCE(prev.expires_at, c.expires_at) <= now(), "
+    "  COALESCE(prev.show_id, c.show_id), array_to_json(COALESCE(prev.seat_ids, c.seat_ids))::text, paid_view.*, r.i "
+    "FROM req r LEFT JOIN changed c ON c.order_id = r.order_id "
+    "LEFT JOIN LATERAL (SELECT o.status, o.expires_at, o.show_id, o.seat_ids FROM orders o "
+    "  WHERE c.order_id IS NULL AND o.order_id = r.order_id AND o.user_id = r.user_id OFFSET 0) prev ON true "
+    "LEFT JOIN paid_view ON paid_view.order_id = r.order_id "
+    "WHERE c.order_id IS NOT NULL OR prev.status IS NOT NULL"};
 
 
 // $1 order, $2 user. A pending order is cancelled; a confirmed one refunded if the theatre allows it
