@@ -25,11 +25,17 @@ void AccessLog::record(std::string_view method, std::string_view target, int sta
                        std::string_view request_id) {
     if (!enabled_) return;
     auto now = std::chrono::system_clock::now();
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000;
+    auto second = std::chrono::floor<std::chrono::seconds>(now);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(now - second).count();
+    // The date and time change once a second, not once a request: formatted only then.
+    if (second != stamped_second_) {
+        stamped_second_ = second;
+        stamp_.clear();
+        fmt::format_to(std::back_inserter(stamp_), "{:%Y-%m-%dT%H:%M:%S}", second);
+    }
     // The same shape as the other log lines (app/logging.cpp).
-    fmt::format_to(std::back_inserter(buffer_), "{:%Y-%m-%dT%H:%M:%S}.{:03}Z info {} {} {} {}B {:.2f}ms rid={}\n",
-                   std::chrono::floor<std::chrono::seconds>(now), ms, method, target, status, bytes, millis,
-                   request_id);
+    fmt::format_to(std::back_inserter(buffer_), "{}.{:03}Z info {} {} {} {}B {:.2f}ms rid={}\n", stamp_, ms, method,
+                   target, status, bytes, millis, request_id);
     if (buffer_.size() >= kFlushBytes) flush();
     else schedule_flush();
 }

@@ -1,6 +1,7 @@
 #pragma once
 #include <boost/asio/io_context.hpp>
 
+#include <chrono>
 #include <string>
 #include <string_view>
 
@@ -24,6 +25,8 @@ private:
     std::string buffer_;
     bool enabled_;
     bool flush_scheduled_ = false;
+    std::chrono::sys_seconds stamped_second_{};
+    std::string stamp_;  // stamped_second_ as YYYY-MM-DDTHH:MM:SS
 };
 
 }  // namespace marquee::http
