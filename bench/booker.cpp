@@ -1,6 +1,6 @@
 // The full-booking load generator of bench/run.sh: N users, each on its own keep-alive connection,
 // walking hold → order → confirm-payment over and over for DURATION seconds, then one line:
-//   BOOKINGS <bookings per second> <p50 ms> <p99 ms> <non-2xx responses>
+//   BOOKINGS <bookings per second> <p50 ms> <p99 ms> <non-2xx responses> <next BOOK_START>
 // (latencies are per request). Not a wrk script: wrk keeps script state per thread, not per
 // connection, so a booking walk under wrk needs one OS thread and one Lua VM per user; with 64
 // users on a 2-core machine that load generator alone took a sixth of the CPU the measured system
@@ -46,6 +46,7 @@ struct Shared {
     long bookings = 0;
     long non_2xx = 0;
     long failures = 0;  // connections that broke
+    long next_start = 0;  // a BOOK_START past every walk of this run: the next run wants other seats
 };
 
 struct Response {
@@ -83,6 +84,7 @@ public:
             Response paid = co_await post("/api/v1/orders/" + field(order.body, "orderId") + "/confirm-payment", "");
             if (paid.status == 200 && Clock::now() < shared_.stop) ++shared_.bookings;
         }
+        shared_.next_start = std::max(shared_.next_start, counter_);
     }
 
 private:
@@ -170,7 +172,7 @@ int main(int argc, char** argv) {
     auto& lat = shared.latencies_ms;
     std::sort(lat.begin(), lat.end());
     auto percentile = [&lat](double p) { return lat.empty() ? 0.0 : lat[std::min(lat.size() - 1, static_cast<std::size_t>(p * lat.size()))]; };
-    std::printf("BOOKINGS %.0f %.2f %.2f %ld\n", shared.bookings / seconds, percentile(0.50), percentile(0.99),
-                shared.non_2xx + shared.failures);
+    std::printf("BOOKINGS %.0f %.2f %.2f %ld %ld\n", shared.bookings / seconds, percentile(0.50), percentile(0.99),
+                shared.non_2xx + shared.failures, shared.next_start);
     return shared.failures == 0 ? 0 : 1;
 }

@@ -55,7 +55,8 @@ struct Hold {
 // All keys of one show share the hash tag {<showId>}, and every script gets all of them in KEYS, so
 // this runs unchanged on Redis Cluster. Each operation is one Lua script: atomic, all or nothing.
 //
-// Per show:  show:{S}         hash   init (state loaded from PostgreSQL), cancelled
+// Per show:  show:{S}         hash   init (state loaded from PostgreSQL), cancelled, v (bumped by
+//                                   every change), pruned (when expired entries were last dropped)
 //            sold:{S}         set    seats of confirmed orders
 //            seats:{S}        hash   seat → owner (a hold id, or order:<id> for an unpaid order)
 //            seat_expiry:{S}  zset   seat → expiry (ms); an owner is only live before its expiry;
