@@ -35,8 +35,9 @@ inline constexpr pg::Statement kOrderOfHold{"order_of_hold", "SELECT order_id, u
 // show_id, seats, name, email, phone, amount}; $2: the payment window in seconds. Returns each new
 // order as the client sees it, then its expiry in ms and its `i`; a request without a row back is
 // for a show that is cancelled or has started. The share lock on each show's row makes a show
-// cancellation wait until these orders are committed, so it cancels them too (migration 004). Users are inserted in a fixed order so that two
-// batches naming the same new users cannot deadlock.
+// cancellation wait until these orders are committed, so it cancels them too (migration 004).
+// Users are inserted in a fixed order so that two batches naming the same new users cannot
+// deadlock.
 inline constexpr pg::Statement kCreateOrders{
     "orders_create",
     "WITH req AS (SELECT * FROM marquee_new_orders($1::jsonb)), "

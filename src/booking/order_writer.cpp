@@ -56,7 +56,7 @@ template <class Request, class WriteFields> std::string batch_json(std::span<Req
 
 // One batch of each kind in flight per I/O thread: the next batch forms while it runs. More slots
 // only split a rush into smaller batches that compete for the same cores (measured: two slots per
-// thread gave ~9% fewer bookings per second than one, docs/benchmarks.md); more threads bring
+// thread gave ~15% fewer bookings per second than one, docs/benchmarks.md); more threads bring
 // more batches in flight where there are more cores.
 constexpr int kBatchSlots = 1;
 

@@ -102,9 +102,11 @@ std::string random_bytes(std::size_t n) {
     while (out.size() < n) {
         if (used == pool.size()) {
             pool.resize(kRefill);
-            if (RAND_bytes(reinterpret_cast<unsigned char*>(pool.data()), static_cast<int>(pool.size())) != 1)
-                throw std::runtime_error("the cryptographic random source failed");
             used = 0;
+            if (RAND_bytes(reinterpret_cast<unsigned char*>(pool.data()), static_cast<int>(pool.size())) != 1) {
+                pool.clear();  // never hand out what the failed call left in the pool
+                throw std::runtime_error("the cryptographic random source failed");
+            }
         }
         std::size_t take = std::min(n - out.size(), pool.size() - used);
         out.append(pool, used, take);
