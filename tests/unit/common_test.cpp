@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 using namespace marquee;
 
 TEST(Money, ParsesPostgresDecimals) {
@@ -102,4 +104,26 @@ TEST(JsonWriter, WritesNestedStructuresWithEscapes) {
     w.field("ctl", std::string_view("\x01", 1));
     w.end_object();
     EXPECT_EQ(out, R"({"a":"x\"y\n","list":[1,{"b":true},null],"raw":280.5,"ctl":"\u0001"})");
+}
+
+TEST(JsonWriter, CopiesPlainRunsAroundEscapes) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array().string("plain").string("\\lead").string("trail\t").string("a\"b\\c\rd").string("").end_array();
+    EXPECT_EQ(out, R"(["plain","\\lead","trail\t","a\"b\\c\rd",""])");
+}
+
+TEST(RandomBytes, AnyLengthFreshEachTime) {
+    // Drawn from a per-thread pool: lengths that straddle its refills, and no repeats.
+    std::set<std::string> seen;
+    std::size_t total = 0;
+    for (std::size_t n : {1u, 16u, 4095u, 4096u, 4097u, 16u, 9000u}) {
+        std::string bytes = random_bytes(n);
+        EXPECT_EQ(bytes.size(), n);
+        if (n >= 16) {
+            EXPECT_TRUE(seen.insert(bytes.substr(0, 16)).second);
+        }
+        total += n;
+    }
+    EXPECT_GT(total, 3 * 4096u);
 }
