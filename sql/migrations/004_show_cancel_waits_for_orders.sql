@@ -29,10 +29,8 @@ BEGIN
     RETURNING o.*),
   freed AS (DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM affected)),
   events AS (INSERT INTO outbox (event_type, payload)
-    SELECT CASE a.status WHEN 'REFUNDED' THEN 'order.refunded' ELSE 'order.cancelled' END,
-           marquee_order_event(CASE a.status WHEN 'REFUNDED' THEN 'order.refunded' ELSE 'order.cancelled' END,
-                               ROW(a.*)::orders)
-      FROM affected a
+    SELECT e.name, marquee_order_event(e.name, ROW(a.*)::orders) FROM affected a,
+      LATERAL (SELECT CASE a.status WHEN 'REFUNDED' THEN 'order.refunded' ELSE 'order.cancelled' END AS name) e
     UNION ALL SELECT 'show.cancelled', marquee_order_event('show.cancelled', ROW(a.*)::orders) FROM affected a
     UNION ALL SELECT 'show.cancelled', jsonb_build_object('event', 'show.cancelled', 'orderId', NULL,
         'userId', NULL, 'email', NULL, 'showId', target, 'movieId', show_movie)
