@@ -6,6 +6,7 @@
 # Needs the database bench/run.sh leaves behind (marquee_bench, marquee_pgbench and the tokens):
 # run `ONLY=booking bench/run.sh` once first. Both binaries must work with its schema as it is.
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/booking_shows.sh"
 
 [[ $# -ge 2 ]] || { echo "usage: bench/ab-booking.sh OLD_BINARY NEW_BINARY [PAIRS]" >&2; exit 2; }
 A="$1" B="$2" PAIRS="${3:-3}" PORT=8090 SECONDS_PER_RUN=8
@@ -31,13 +32,8 @@ run_one() {
   # Fresh shows for every run: the old ones are cancelled in PostgreSQL (Redis was just emptied).
   psql "$DATABASE_URL" -qc "UPDATE shows SET status = 'CANCELLED' WHERE movie_id = '550e8400-e29b-41d4-a716-446655440005'
     AND start_time > now() + interval '8 days' AND status <> 'CANCELLED'" >/dev/null
-  psql "$DATABASE_URL" -qc "INSERT INTO shows (movie_id, theatre_id, screen_id, start_time, end_time, price)
-    SELECT '550e8400-e29b-41d4-a716-446655440005', sc.theatre_id, sc.screen_id, t, t + interval '180 minutes', 250
-    FROM screens sc, generate_series(date_trunc('day', now()) + interval '8 days 6 hours',
-                                     date_trunc('day', now()) + interval '38 days', interval '4 hours') t
-    WHERE sc.total_seats = 120 ON CONFLICT DO NOTHING" >/dev/null
-  BOOK_SHOWS=$(psql "$DATABASE_URL" -tAc "SELECT string_agg(show_id::text, ',') FROM shows s JOIN screens sc USING (screen_id)
-    WHERE sc.total_seats = 120 AND s.start_time > now() + interval '8 days' AND s.status <> 'CANCELLED'")
+  add_booking_shows 38
+  BOOK_SHOWS=$(booking_shows '8 days')
   export BOOK_SHOWS
   PORT=$PORT THREADS=2 RATE_LIMIT_PER_MINUTE=1000000 "$bin" serve --no-jobs >/dev/null 2>&1 &
   local server=$!

@@ -8,6 +8,7 @@
 #   ROUNDS=5 ONLY=booking bench/run.sh   bookings and pgbench measured in turns five times (default 3)
 # Prints a table; the numbers go into docs/benchmarks.md by hand, with the machine they came from.
 source "$(dirname "$0")/../scripts/lib.sh"
+source "$(dirname "$0")/booking_shows.sh"
 
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
@@ -134,13 +135,8 @@ if [[ "$ONLY" == all || "$ONLY" == booking ]]; then
 # on their median. Bookings consume seats for good: give them two months of shows on the demo's
 # 8 × 15 screens, and start each run where the previous one stopped.
 ROUNDS="${ROUNDS:-3}"
-psql "$DATABASE_URL" -qc "INSERT INTO shows (movie_id, theatre_id, screen_id, start_time, end_time, price)
-  SELECT '550e8400-e29b-41d4-a716-446655440005', sc.theatre_id, sc.screen_id, t, t + interval '180 minutes', 250
-  FROM screens sc, generate_series(date_trunc('day', now()) + interval '8 days 6 hours',
-                                   date_trunc('day', now()) + interval '60 days', interval '4 hours') t
-  WHERE sc.total_seats = 120 ON CONFLICT DO NOTHING" >/dev/null
-BOOK_SHOWS=$(psql "$DATABASE_URL" -tAc "SELECT string_agg(show_id::text, ',') FROM shows s JOIN screens sc USING (screen_id)
-  WHERE sc.total_seats = 120 AND s.start_time > now() + interval '10 minutes' AND s.status <> 'CANCELLED'")
+add_booking_shows 60
+BOOK_SHOWS=$(booking_shows '10 minutes')
 export BOOK_SHOWS
 psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qc "DROP DATABASE IF EXISTS marquee_pgbench" >/dev/null
 ensure_database marquee_pgbench
