@@ -1,31 +1,21 @@
--- The payload of every order event in the outbox: what a notification needs to tell a person
--- about their booking (movie, theatre, local show time, seats, amount, ticket code), built in the
--- same statement that changes the order. `o` is the order row as it is after the change.
--- PL/pgSQL rather than LANGUAGE sql: a SQL function that cannot be inlined is parsed and planned
--- again on every call; PL/pgSQL keeps the plan of its query for the life of the connection.
+-- The payload of every order event in the outbox (marquee_order_event is called by every statement
+-- that changes an order, booking/order_store.cpp).
+-- An order event carries the facts of the change (who, which order, its status, seats, amount,
+-- ticket code); the outbox deliverer adds the catalogue context (movie, theatre, local start time)
+-- when it sends, for a whole batch of events in one query (jobs/outbox.cpp). A SQL function made of
+-- one expression is inlined into the statement that calls it: no per-row function call, no lookups.
 CREATE FUNCTION marquee_order_event(event text, o orders) RETURNS jsonb
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-  RETURN (
-    SELECT jsonb_build_object(
-      'event', event,
-      'orderId', o.order_id,
-      'userId', o.user_id,
-      'email', o.customer_email,
-      'name', o.customer_name,
-      'status', o.status,
-      'ticketCode', o.ticket_code,
-      'seats', to_jsonb(o.seat_ids),
-      'amount', o.amount,
-      'showId', o.show_id,
-      'movie', m.title,
-      'theatre', t.name,
-      'theatreAddress', t.address,
-      'startTime', to_char(s.start_time AT TIME ZONE t.timezone, 'YYYY-MM-DD HH24:MI'),
-      'timezone', t.timezone)
-    FROM shows s
-    JOIN movies m ON m.movie_id = s.movie_id
-    JOIN theatres t ON t.theatre_id = s.theatre_id
-    WHERE s.show_id = o.show_id);
-END
+LANGUAGE sql STABLE AS $$
+  SELECT jsonb_build_object(
+    'event', event,
+    'orderId', o.order_id,
+    'userId', o.user_id,
+    'email', o.customer_email,
+    'name', o.customer_name,
+    'status', o.status,
+    'ticketCode', o.ticket_code,
+    'seats', to_jsonb(o.seat_ids),
+    'amount', o.amount,
+    'showId', o.show_id)
 $$;
+

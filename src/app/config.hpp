@@ -5,7 +5,7 @@
 
 namespace marquee {
 
-// Every setting of SPEC §1, read once from the environment at start.
+// Every setting of docs/api.md §1, read once from the environment at start.
 struct Config {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;

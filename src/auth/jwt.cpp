@@ -64,7 +64,7 @@ Principal verify_token(std::string_view token, std::string_view secret, EpochSec
         throw ApiError::unauthorized("token sub must be a string of 1 to 255 characters");
 
     Principal p;
-    p.user_id = std::string(sub->as_string());
+    p.user_id = UserId(std::string(sub->as_string()));
     p.expires_at = static_cast<EpochSeconds>(exp_value);
     if (auto* v = claims.if_contains("name"); v && v->is_string()) p.name = std::string(v->as_string());
     if (auto* v = claims.if_contains("email"); v && v->is_string()) p.email = std::string(v->as_string());

@@ -1,4 +1,5 @@
 #pragma once
+#include "common/ids.hpp"
 #include "common/time.hpp"
 
 #include <optional>
@@ -10,7 +11,7 @@ namespace marquee::auth {
 
 // Who is calling, as proven by a verified token.
 struct Principal {
-    std::string user_id;
+    UserId user_id;
     std::optional<std::string> name;
     std::optional<std::string> email;
     bool admin = false;

@@ -15,14 +15,14 @@ constexpr std::size_t kMaxRemembered = 100'000;
 }  // namespace
 
 boost::asio::awaitable<void> UserRegistry::remember(const Principal& who, pg::Pool& db) {
-    if (seen_.contains(who.user_id)) co_return;
+    if (seen_.contains(who.user_id.str())) co_return;
     // Marked before the write, so a burst of requests from a new user costs one upsert, not one each.
     if (seen_.size() >= kMaxRemembered) seen_.clear();
-    seen_.insert(who.user_id);
+    seen_.insert(who.user_id.str());
     try {
         co_await db.query(kUpsertUser, who.user_id, who.name, who.email);
     } catch (...) {
-        seen_.erase(who.user_id);
+        seen_.erase(who.user_id.str());
         throw;
     }
 }

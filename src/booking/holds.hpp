@@ -1,11 +1,32 @@
 #pragma once
-#include "http/router.hpp"
+#include "booking/model.hpp"
+#include "booking/show_info.hpp"
+
+#include <boost/asio/awaitable.hpp>
 
 namespace marquee::booking {
 
-boost::asio::awaitable<http::Response> create_hold(http::RequestContext& ctx);
-boost::asio::awaitable<http::Response> get_hold(http::RequestContext& ctx);
-boost::asio::awaitable<http::Response> change_hold(http::RequestContext& ctx);
-boost::asio::awaitable<http::Response> release_hold(http::RequestContext& ctx);
+class SeatStore;
+
+// Holds: the rules around the seat scripts (a show must be bookable; a refusal becomes its
+// error code).
+class Holds {
+public:
+    Holds(SeatStore& seats, int hold_ttl_seconds) : seats_(seats), hold_ttl_seconds_(hold_ttl_seconds) {}
+
+    // All of `seats` (known to be in the layout, in layout order) for `user`, or none.
+    boost::asio::awaitable<Hold> create(const ShowInfo& show, const UserId& user, const std::vector<SeatId>& seats);
+    boost::asio::awaitable<Hold> change(const ShowInfo& show, const UserId& user, const HoldId& hold,
+                                        const std::vector<SeatId>& seats);
+    boost::asio::awaitable<Hold> release(const UserId& user, const HoldId& hold);
+    // The caller's hold; 404 for anyone else's.
+    boost::asio::awaitable<Hold> get(const UserId& user, const HoldId& hold);
+    // The show a hold is for; 404 when the hold is unknown.
+    boost::asio::awaitable<ShowId> show_of(const HoldId& hold);
+
+private:
+    SeatStore& seats_;
+    int hold_ttl_seconds_;
+};
 
 }  // namespace marquee::booking

@@ -65,13 +65,18 @@ boost::asio::awaitable<void> ResponseCache::fill(redis::Client& redis, const std
 boost::asio::awaitable<bool> ResponseCache::invalidate(redis::Client& redis, const std::string& key) {
     try {
         std::vector<std::string> keys{key}, args{random_uuid(), std::to_string(kMoviesCacheTtl)};
-        auto reply = co_await redis.eval(kInvalidateScript, keys, args);
-        if (!reply.is_error()) co_return true;
-        spdlog::warn("cache invalidation of {} failed: {}", key, reply.str);
+        co_await redis.eval(kInvalidateScript, keys, args);
+        co_return true;
     } catch (const BackendUnavailable& e) {
         spdlog::warn("cache invalidation of {} failed: {}", key, e.what());
     }
     co_return false;
+}
+
+boost::asio::awaitable<void> invalidate_movie(redis::Client& redis, const MovieId& movie) {
+    co_await ResponseCache::invalidate(redis, movies_list_cache_key());
+    co_await ResponseCache::invalidate(redis, movie_cache_key(movie));
+    co_await ResponseCache::invalidate(redis, shows_cache_key(movie));
 }
 
 }  // namespace marquee::catalog

@@ -1,11 +1,12 @@
 #pragma once
+#include "common/ids.hpp"
+#include "redis/client.hpp"
+
 #include <boost/asio/awaitable.hpp>
 
 #include <optional>
 #include <string>
 #include <vector>
-
-#include "redis/client.hpp"
 
 namespace marquee::catalog {
 
@@ -31,11 +32,15 @@ public:
     static boost::asio::awaitable<bool> invalidate(redis::Client& redis, const std::string& key);
 };
 
-// The keys (SPEC: cache:movies:*, cache:shows:*).
+// The keys: cache:movies:*, cache:shows:*.
 inline std::string movies_list_cache_key() { return "cache:movies:list"; }
-inline std::string movie_cache_key(const std::string& movie_id) { return "cache:movies:" + movie_id; }
-inline std::string shows_cache_key(const std::string& movie_id) { return "cache:shows:" + movie_id; }
+inline std::string movie_cache_key(const MovieId& movie) { return "cache:movies:" + movie.str(); }
+inline std::string shows_cache_key(const MovieId& movie) { return "cache:shows:" + movie.str(); }
 inline constexpr int kMoviesCacheTtl = 300;
 inline constexpr int kShowsCacheTtl = 60;
+
+// An admin write to a movie changes what the public reads: drops every cached rendering that
+// includes it (the list, its page, its shows).
+boost::asio::awaitable<void> invalidate_movie(redis::Client& redis, const MovieId& movie);
 
 }  // namespace marquee::catalog

@@ -3,9 +3,12 @@
 
 namespace marquee::catalog {
 
-boost::asio::awaitable<http::Response> list_movies(http::RequestContext& ctx);
-boost::asio::awaitable<http::Response> get_movie(http::RequestContext& ctx);
-boost::asio::awaitable<http::Response> admin_create_movie(http::RequestContext& ctx);
-boost::asio::awaitable<http::Response> admin_patch_movie(http::RequestContext& ctx);
+class Catalog;
+
+// The movie endpoints: the public list and page (cached), and the admin create and patch.
+boost::asio::awaitable<http::Response> list_movies(Catalog& catalog, http::RequestContext& ctx);
+boost::asio::awaitable<http::Response> get_movie(Catalog& catalog, http::RequestContext& ctx);
+boost::asio::awaitable<http::Response> admin_create_movie(Catalog& catalog, http::RequestContext& ctx);
+boost::asio::awaitable<http::Response> admin_patch_movie(Catalog& catalog, http::RequestContext& ctx);
 
 }  // namespace marquee::catalog

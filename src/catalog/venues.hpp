@@ -3,7 +3,10 @@
 
 namespace marquee::catalog {
 
-boost::asio::awaitable<http::Response> admin_create_theatre(http::RequestContext& ctx);
-boost::asio::awaitable<http::Response> admin_create_screen(http::RequestContext& ctx);
+class Catalog;
+
+// The admin endpoints that add theatres and screens.
+boost::asio::awaitable<http::Response> admin_create_theatre(Catalog& catalog, http::RequestContext& ctx);
+boost::asio::awaitable<http::Response> admin_create_screen(Catalog& catalog, http::RequestContext& ctx);
 
 }  // namespace marquee::catalog

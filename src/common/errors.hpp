@@ -4,8 +4,8 @@
 
 namespace marquee {
 
-// The one error type that carries a SPEC error code. Domain code throws it; the HTTP layer turns it
-// into the error envelope in exactly one place (http/server.cpp).
+// The one error type that carries an error code of docs/api.md §3. Domain code throws it; the HTTP layer turns it
+// into the error envelope in exactly one place (http::Router).
 struct ApiError : std::runtime_error {
     int status;
     std::string code;
@@ -17,11 +17,11 @@ struct ApiError : std::runtime_error {
     static ApiError forbidden(const std::string& m) { return {403, "FORBIDDEN", m}; }
     static ApiError not_found(const std::string& m) { return {404, "NOT_FOUND", m}; }
     static ApiError conflict(const std::string& code, const std::string& m) { return {409, code, m}; }
-    static ApiError unavailable(const std::string& m) { return {503, "SERVICE_UNAVAILABLE", m}; }
 };
 
-// Thrown by the PostgreSQL and Redis clients when the server cannot be reached or does not answer in
-// time. The clients know nothing of HTTP; the server maps this to 503 SERVICE_UNAVAILABLE.
+// Thrown by the PostgreSQL and Redis clients when the server cannot be reached, does not answer in
+// time, or answers that it cannot serve now (Redis LOADING, BUSY, OOM, READONLY, or any error reply
+// to a script). The clients know nothing of HTTP; the router maps this to 503 SERVICE_UNAVAILABLE.
 struct BackendUnavailable : std::runtime_error {
     using std::runtime_error::runtime_error;
 };

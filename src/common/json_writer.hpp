@@ -1,5 +1,8 @@
 #pragma once
+#include "common/ids.hpp"
+
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -37,6 +40,11 @@ public:
         key(k);
         return v_or_null ? string(v_or_null) : null();
     }
+    JsonWriter& optional_string(std::string_view k, const std::optional<std::string>& v) {
+        key(k);
+        return v ? string(*v) : null();
+    }
+    template <class Tag> JsonWriter& field(std::string_view k, const Id<Tag>& id) { return field(k, id.str()); }
 
 private:
     void separate() {

@@ -33,7 +33,7 @@ struct Response {
     std::vector<std::pair<std::string, std::string>> headers;
 };
 
-// The SPEC's error envelope: {"error":{"message":…,"code":…}}
+// The error envelope (docs/api.md §3): {"error":{"message":…,"code":…}}
 Response error_response(int status, std::string_view code, std::string_view message);
 Response json_response(int status, std::string body);
 

@@ -4,7 +4,7 @@
 #include "auth/users.hpp"
 #include "common/errors.hpp"
 #include "http/rate_limit.hpp"
-#include "pg/result.hpp"
+#include "common/time.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -23,6 +23,11 @@ std::vector<std::string> split_path(std::string_view path) {
     }
     return out;
 }
+
+// The caller is over their rate limit: answered 429 with Retry-After.
+struct RateLimited {
+    int retry_after;
+};
 
 bool is_param(const std::string& segment) { return segment.size() > 2 && segment.front() == '{' && segment.back() == '}'; }
 
@@ -47,13 +52,19 @@ std::string_view RequestContext::param(std::string_view name) const {
     return {};
 }
 
+std::vector<std::string> Router::route_names() const {
+    std::vector<std::string> names;
+    for (const Route& route : routes_) names.push_back(route.pattern);
+    return names;
+}
+
 void Router::add(Method method, std::string pattern, Access access, Handler handler) {
     auto segments = split_path(pattern);
     routes_.push_back(Route{method, std::string(method_name(method)) + ' ' + pattern, std::move(segments), access,
                             std::move(handler)});
 }
 
-boost::asio::awaitable<Response> Router::dispatch(const Request& request, Services& services) const {
+boost::asio::awaitable<Response> Router::dispatch(const Request& request) const {
     if (request.path.empty() || request.path.front() != '/') co_return error_response(404, "NOT_FOUND", "no such route");
     auto segments = split_path(request.path);
     std::string allowed;
@@ -75,7 +86,7 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, Servic
             allowed += method_name(route.method);
             continue;
         }
-        RequestContext ctx{request, services, std::move(params), std::nullopt};
+        RequestContext ctx{request, std::move(params), std::nullopt};
         co_return co_await run(route, ctx);
     }
     if (allowed.empty()) co_return error_response(404, "NOT_FOUND", "no such route: " + request.path);
@@ -84,29 +95,33 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request, Servic
     co_return r;
 }
 
+boost::asio::awaitable<void> Router::admit(const Route& route, RequestContext& ctx) const {
+    std::string_view auth = ctx.request.authorization;
+    constexpr std::string_view kBearer = "Bearer ";
+    if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
+        throw ApiError::unauthorized("missing bearer token");
+    ctx.principal = gate_.tokens.verify(auth.substr(kBearer.size()), now_epoch());
+    if (route.access == Access::Admin && !ctx.principal->admin)
+        throw ApiError::forbidden("this endpoint needs the admin role");
+    if (auto retry_after =
+            co_await check_rate_limit(gate_.redis, gate_.rate_limit_per_minute, ctx.principal->user_id, route.pattern))
+        throw RateLimited(*retry_after);
+    try {
+        co_await gate_.users.remember(*ctx.principal, gate_.db);
+    } catch (const BackendUnavailable&) {
+        // Recording the user is not worth failing the request; it is retried on the next one.
+    }
+}
+
 boost::asio::awaitable<Response> Router::run(const Route& route, RequestContext& ctx) const {
     try {
-        if (route.access != Access::Public) {
-            std::string_view auth = ctx.request.authorization;
-            constexpr std::string_view kBearer = "Bearer ";
-            if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
-                throw ApiError::unauthorized("missing bearer token");
-            ctx.principal = ctx.services.tokens.verify(auth.substr(kBearer.size()), now_epoch());
-            if (route.access == Access::Admin && !ctx.principal->admin)
-                throw ApiError::forbidden("this endpoint needs the admin role");
-            if (auto retry_after = co_await check_rate_limit(ctx.services, ctx.principal->user_id, route.pattern)) {
-                Response r = error_response(429, "RATE_LIMITED", "too many requests; retry in " +
-                                                                     std::to_string(*retry_after) + " s");
-                r.headers.emplace_back("Retry-After", std::to_string(*retry_after));
-                co_return r;
-            }
-            try {
-                co_await ctx.services.users.remember(*ctx.principal, ctx.services.db);
-            } catch (const BackendUnavailable&) {
-                // Recording the user is not worth failing the request; it is retried on the next one.
-            }
-        }
+        if (route.access != Access::Public) co_await admit(route, ctx);
         co_return co_await route.handler(ctx);
+    } catch (const RateLimited& e) {
+        Response r = error_response(429, "RATE_LIMITED",
+                                    "too many requests; retry in " + std::to_string(e.retry_after) + " s");
+        r.headers.emplace_back("Retry-After", std::to_string(e.retry_after));
+        co_return r;
     } catch (const ApiError& e) {
         co_return error_response(e.status, e.code, e.what());
     } catch (const BackendUnavailable& e) {

@@ -1,21 +1,28 @@
 #pragma once
-#include "app/services.hpp"
 #include "auth/jwt.hpp"
 #include "http/message.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+namespace pg { class Pool; }
+namespace redis { class Client; }
+namespace marquee::auth {
+class TokenCache;
+class UserRegistry;
+}  // namespace marquee::auth
+
 namespace marquee::http {
 
-// Everything a handler gets: the request, its path parameters, the verified caller (for protected
-// routes) and the thread's services.
+// Everything a handler gets from HTTP: the request, its path parameters and the verified caller (for
+// protected routes). What a handler works with beyond that (its services) it captured when its
+// route was added.
 struct RequestContext {
     const Request& request;
-    Services& services;
     std::vector<std::pair<std::string, std::string>> path_params;
     std::optional<auth::Principal> principal;
 
@@ -31,12 +38,27 @@ enum class Access {
     Admin,   // a valid token with the admin role; rate limited per user
 };
 
+// What stands before every protected route, for one worker: the token check, the per-user rate
+// limit (RATE_LIMIT_PER_MINUTE in Redis; 0 disables) and the first-sight record of the user.
+struct Gate {
+    auth::TokenCache& tokens;
+    auth::UserRegistry& users;
+    pg::Pool& db;
+    redis::Client& redis;
+    int rate_limit_per_minute;
+};
+
 // Matches method + path (with {name} segments) to a handler, and is the one place where errors
 // become HTTP: ApiError → its status and code, BackendUnavailable → 503, anything else → 500.
+// One router per worker: its handlers hold that worker's services.
 class Router {
 public:
+    explicit Router(Gate gate) : gate_(gate) {}
+
     void add(Method method, std::string pattern, Access access, Handler handler);
-    boost::asio::awaitable<Response> dispatch(const Request& request, Services& services) const;
+    boost::asio::awaitable<Response> dispatch(const Request& request) const;
+    // "GET /api/v1/movies", … in the order they were added: what the API offers.
+    std::vector<std::string> route_names() const;
 
 private:
     struct Route {
@@ -47,7 +69,9 @@ private:
         Handler handler;
     };
     boost::asio::awaitable<Response> run(const Route& route, RequestContext& ctx) const;
+    boost::asio::awaitable<void> admit(const Route& route, RequestContext& ctx) const;
 
+    Gate gate_;
     std::vector<Route> routes_;
 };
 

@@ -81,27 +81,16 @@ std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& in, 
 
 }  // namespace
 
-// One I/O thread as the server sees it.
-struct Lane {
-    Lane(asio::io_context& ioc, Services& services) : ioc(ioc), services(services), access_log(ioc) {}
-    asio::io_context& ioc;
-    Services& services;
-    AccessLog access_log;
-};
-
 struct Server::Impl {
     asio::io_context& ioc;
     tcp::acceptor acceptor;
-    const Router& router;
-    std::vector<std::unique_ptr<Lane>> lanes;
-    std::size_t next_lane = 0;
+    std::vector<Worker> workers;
+    std::size_t next_worker = 0;
     ServerState& state;
 
-    Impl(asio::io_context& ioc, const std::string& host, std::uint16_t port, const Router& router,
-         const std::vector<Worker>& workers, ServerState& state)
-        : ioc(ioc), acceptor(ioc), router(router), state(state) {
-        for (const auto& w : workers) lanes.push_back(std::make_unique<Lane>(w.ioc, w.services));
-        tcp::endpoint endpoint(asio::ip::make_address(host), port);
+    Impl(asio::io_context& ioc, const std::string& host, std::uint16_t port, std::vector<Worker> workers_,
+         ServerState& state)
+        : ioc(ioc), acceptor(ioc), workers(std::move(workers_)), state(state) {        tcp::endpoint endpoint(asio::ip::make_address(host), port);
         acceptor.open(endpoint.protocol());
         acceptor.set_option(asio::socket_base::reuse_address(true));
         acceptor.bind(endpoint);
@@ -111,10 +100,10 @@ struct Server::Impl {
     asio::awaitable<void> accept_loop() {
         for (;;) {
             boost::system::error_code ec;
-            // The new socket belongs to the next lane's io_context from the start.
-            Lane& lane = *lanes[next_lane];
-            next_lane = (next_lane + 1) % lanes.size();
-            tcp::socket socket = co_await acceptor.async_accept(lane.ioc, asio::redirect_error(asio::use_awaitable, ec));
+            // The new socket belongs to the next worker's io_context from the start.
+            Worker& worker = workers[next_worker];
+            next_worker = (next_worker + 1) % workers.size();
+            tcp::socket socket = co_await acceptor.async_accept(worker.ioc, asio::redirect_error(asio::use_awaitable, ec));
             if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
             if (ec) {
                 // Out of file descriptors and the like: back off briefly instead of spinning.
@@ -124,7 +113,7 @@ struct Server::Impl {
                 continue;
             }
             socket.set_option(tcp::no_delay(true), ec);
-            asio::co_spawn(lane.ioc, session(lane, beast::tcp_stream(std::move(socket))), asio::detached);
+            asio::co_spawn(worker.ioc, session(worker, beast::tcp_stream(std::move(socket))), asio::detached);
         }
     }
 
@@ -144,9 +133,10 @@ struct Server::Impl {
         if (ec) throw boost::system::system_error(ec);
     }
 
-    // Reads one request. Returns nullopt when the connection should simply close (peer gone, idle
-    // timeout); writes the error itself when the request is malformed or too large.
-    asio::awaitable<bool> serve_one(Lane& lane, beast::tcp_stream& stream, beast::flat_buffer& buffer) {
+    // Reads and answers one request. Returns whether the connection stays open for another; false
+    // when it should simply close (peer gone, idle timeout, or an error answered here: a malformed
+    // or too large request).
+    asio::awaitable<bool> serve_one(Worker& worker, beast::tcp_stream& stream, beast::flat_buffer& buffer) {
         bhttp::request_parser<bhttp::string_body> parser;
         parser.header_limit(kHeaderLimit);
         parser.body_limit(kBodyLimit);
@@ -168,16 +158,18 @@ struct Server::Impl {
             }
         }
         if (ec) {
+            // Whatever was read of the header may carry the client's id: the refusal echoes it.
+            std::string refused_id = request_id_from(parser.get()["X-Request-Id"]);
             if (ec == bhttp::error::body_limit) {
                 co_await write(stream, error_response(413, "PAYLOAD_TOO_LARGE", "request body is over 64 KiB"),
-                               new_request_id(), 11, false);
+                               refused_id, 11, false);
             } else if (ec == bhttp::error::header_limit) {
                 co_await write(stream, error_response(400, "VALIDATION_ERROR", "request header is over 16 KiB"),
-                               new_request_id(), 11, false);
+                               refused_id, 11, false);
             } else if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() && ec != bhttp::error::end_of_stream &&
                        ec != bhttp::error::partial_message) {
                 co_await write(stream, error_response(400, "VALIDATION_ERROR", "malformed HTTP request"),
-                               new_request_id(), 11, false);
+                               refused_id, 11, false);
             }
             co_return false;
         }
@@ -189,7 +181,7 @@ struct Server::Impl {
         state.in_flight.fetch_add(1);
         Response response;
         if (auto request = to_request(raw, request_id)) {
-            response = co_await router.dispatch(*request, lane.services);
+            response = co_await worker.router.dispatch(*request);
         } else {
             response = error_response(400, "VALIDATION_ERROR", "malformed request target");
         }
@@ -205,14 +197,14 @@ struct Server::Impl {
         }
         state.in_flight.fetch_sub(1);
         auto micros = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
-        lane.access_log.record(raw.method_string(), raw.target(), status, bytes, micros.count() / 1000.0, request_id);
+        worker.access_log.record(raw.method_string(), raw.target(), status, bytes, micros.count() / 1000.0, request_id);
         co_return keep_alive;
     }
 
-    asio::awaitable<void> session(Lane& lane, beast::tcp_stream stream) {
+    asio::awaitable<void> session(Worker& worker, beast::tcp_stream stream) {
         beast::flat_buffer buffer;
         try {
-            while (co_await serve_one(lane, stream, buffer)) {
+            while (co_await serve_one(worker, stream, buffer)) {
             }
         } catch (const boost::system::system_error&) {
             // The peer went away or stalled while we wrote: nothing left to tell it.
@@ -224,9 +216,9 @@ struct Server::Impl {
     }
 };
 
-Server::Server(asio::io_context& accept_ioc, const std::string& host, std::uint16_t port, const Router& router,
-               const std::vector<Worker>& workers, ServerState& state)
-    : impl_(std::make_unique<Impl>(accept_ioc, host, port, router, workers, state)) {}
+Server::Server(asio::io_context& accept_ioc, const std::string& host, std::uint16_t port, std::vector<Worker> workers,
+               ServerState& state)
+    : impl_(std::make_unique<Impl>(accept_ioc, host, port, std::move(workers), state)) {}
 
 Server::~Server() = default;
 
@@ -235,10 +227,6 @@ void Server::start() { asio::co_spawn(impl_->ioc, impl_->accept_loop(), asio::de
 void Server::stop() {
     boost::system::error_code ignored;
     impl_->acceptor.close(ignored);
-}
-
-void Server::flush_logs() {
-    for (auto& lane : impl_->lanes) lane->access_log.flush();
 }
 
 }  // namespace marquee::http

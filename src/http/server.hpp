@@ -1,5 +1,5 @@
 #pragma once
-#include "app/services.hpp"
+#include "http/access_log.hpp"
 #include "http/router.hpp"
 
 #include <boost/asio/io_context.hpp>
@@ -23,20 +23,20 @@ struct ServerState {
 // fails at start instead of silently sharing the port.
 class Server {
 public:
+    // The part of a worker the server uses: its loop, its routes and its access log.
     struct Worker {
         boost::asio::io_context& ioc;
-        Services& services;
+        const Router& router;
+        AccessLog& access_log;
     };
 
     // Binds at once: a port in use fails here, at start, with a clear message.
-    Server(boost::asio::io_context& accept_ioc, const std::string& host, std::uint16_t port, const Router& router,
-           const std::vector<Worker>& workers, ServerState& state);
+    Server(boost::asio::io_context& accept_ioc, const std::string& host, std::uint16_t port,
+           std::vector<Worker> workers, ServerState& state);
     ~Server();
     void start();
     // Stops accepting; call on the accepting io_context's thread (post it there).
     void stop();
-    // Writes out buffered access-log lines (at shutdown, once the loops have stopped).
-    void flush_logs();
 
 private:
     struct Impl;

@@ -14,22 +14,22 @@ namespace {
 constexpr pg::Statement kPing{"health_ping", "SELECT 1"};
 }
 
-boost::asio::awaitable<void> probe_health(Services& services) {
+boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState& health) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
     for (;;) {
         try {
-            co_await services.db.query(kPing);
-            services.health.postgres_up = true;
+            co_await db.query(kPing);
+            health.postgres_up = true;
         } catch (const std::exception&) {
-            services.health.postgres_up = false;
+            health.postgres_up = false;
         }
         try {
             std::vector<std::string> ping{"PING"};
-            auto pong = co_await services.redis.command(std::move(ping));
-            services.health.redis_up = !pong.is_error();
+            auto pong = co_await redis.command(std::move(ping));
+            health.redis_up = !pong.is_error();
         } catch (const std::exception&) {
-            services.health.redis_up = false;
+            health.redis_up = false;
         }
         timer.expires_after(std::chrono::milliseconds(500));
         boost::system::error_code ec;

@@ -1,12 +1,22 @@
 #pragma once
-#include "app/services.hpp"
-
 #include <boost/asio/awaitable.hpp>
+
+#include <atomic>
+
+namespace pg { class Pool; }
+namespace redis { class Client; }
 
 namespace marquee::jobs {
 
-// Pings PostgreSQL and Redis twice a second and records the outcome in services.health, so
-// GET /api/health answers from memory and reflects an outage (or recovery) within half a second.
-boost::asio::awaitable<void> probe_health(Services& services);
+// Whether the backing servers answered the last probe, read by GET /api/health without a round
+// trip of its own. Shared by all workers.
+struct HealthState {
+    std::atomic<bool> postgres_up{false};
+    std::atomic<bool> redis_up{false};
+};
+
+// Pings PostgreSQL and Redis twice a second and records the outcome in `health`, so GET /api/health
+// answers from memory and reflects an outage (or recovery) within half a second.
+boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState& health);
 
 }  // namespace marquee::jobs

@@ -21,7 +21,8 @@ namespace {
 // and each batch costs a transaction and four round trips however small it is.
 constexpr pg::Statement kClaimEvents{
     "outbox_claim",
-    "SELECT e.event_id, e.event_type, (e.payload || COALESCE(show_context.fields, '{}'))::text FROM outbox e "
+    "SELECT e.event_id, e.event_type, (e.payload || COALESCE(show_context.fields, '{}'))::text AS payload "
+    "FROM outbox e "
     "LEFT JOIN LATERAL (SELECT jsonb_build_object('movie', m.title, 'theatre', t.name, 'theatreAddress', t.address, "
     "    'startTime', to_char(s.start_time AT TIME ZONE t.timezone, 'YYYY-MM-DD HH24:MI'), 'timezone', t.timezone) "
     "  FROM shows s JOIN movies m ON m.movie_id = s.movie_id JOIN theatres t ON t.theatre_id = s.theatre_id "
@@ -46,18 +47,17 @@ constexpr std::chrono::milliseconds kPollInterval{250};
 
 }  // namespace
 
-boost::asio::awaitable<void> deliver_outbox(Services& services, NotificationSink& sink,
+boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink,
                                             boost::asio::thread_pool& blocking) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
     for (;;) {
         std::size_t delivered = 0, claimed = 0;
         try {
-            auto tx = co_await services.db.begin();
+            auto tx = co_await db.begin();
             auto rows = co_await tx.query(kClaimEvents, kBatchSize);
             std::vector<Event> events;
-            for (int i = 0; i < rows.rows(); ++i)
-                events.push_back({std::string(rows.text(i, 0)), std::string(rows.text(i, 1)), std::string(rows.text(i, 2)), {}});
+            for (pg::Row row : rows) events.push_back({row.str("event_id"), row.str("event_type"), row.str("payload"), {}});
             claimed = events.size();
             if (!events.empty()) {
                 // The sink may block: hand the batch to the blocking pool and wait for it there.

@@ -1,9 +1,10 @@
 #pragma once
-#include "app/services.hpp"
 #include "jobs/notification_sink.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/thread_pool.hpp>
+
+namespace pg { class Pool; }
 
 namespace marquee::jobs {
 
@@ -12,7 +13,7 @@ namespace marquee::jobs {
 // job processes never deliver one event at the same time, and a crash before the commit only means
 // the batch is delivered again. The sink runs on `blocking` (files and SMTP block).
 // A failed event is retried with exponential backoff (2^attempts seconds, at most 5 minutes).
-boost::asio::awaitable<void> deliver_outbox(Services& services, NotificationSink& sink,
+boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink,
                                             boost::asio::thread_pool& blocking);
 
 }  // namespace marquee::jobs

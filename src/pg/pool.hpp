@@ -1,4 +1,5 @@
 #pragma once
+#include "common/ids.hpp"
 #include "pg/connection.hpp"
 
 #include <boost/asio/steady_timer.hpp>
@@ -22,6 +23,7 @@ template <class T>
 Param to_param(T v) {
     return std::to_string(v);
 }
+template <class Tag> Param to_param(const marquee::Id<Tag>& id) { return id.str(); }
 template <class T> Param to_param(const std::optional<T>& v) { return v ? to_param(*v) : std::nullopt; }
 
 template <class... Args> std::vector<Param> params(const Args&... args) {
@@ -41,7 +43,6 @@ public:
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     Connection* operator->() const { return conn_; }
-    Connection& operator*() const { return *conn_; }
 
 private:
     Pool* pool_;

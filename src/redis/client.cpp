@@ -233,6 +233,10 @@ asio::awaitable<std::vector<Value>> Client::pipeline(std::vector<std::vector<std
     co_return std::move(waiter.replies);
 }
 
+void throw_error_reply(const Value& reply) {
+    throw marquee::BackendUnavailable("Redis answered " + reply.str);
+}
+
 asio::awaitable<Value> Client::eval(const Script& script, const std::vector<std::string>& keys,
                                     const std::vector<std::string>& args) {
     auto build = [&](const std::string& verb, const std::string& what) {
@@ -244,6 +248,7 @@ asio::awaitable<Value> Client::eval(const Script& script, const std::vector<std:
     Value reply = co_await command(build("EVALSHA", script.sha));
     // After a restart or SCRIPT FLUSH the server has forgotten the script: EVAL loads it again.
     if (reply.is_error() && reply.str.rfind("NOSCRIPT", 0) == 0) reply = co_await command(build("EVAL", script.body));
+    if (reply.is_error()) throw_error_reply(reply);
     co_return reply;
 }
 

@@ -29,6 +29,9 @@ struct Value {
     bool is_error() const { return type == Type::Error; }
 };
 
+// Throws an error reply as marquee::BackendUnavailable: Redis could not do what was asked now.
+[[noreturn]] void throw_error_reply(const Value& reply);
+
 // A Lua script, called by its SHA1; its body is sent only when the server answers NOSCRIPT.
 struct Script {
     explicit Script(std::string body);
@@ -50,6 +53,8 @@ public:
     boost::asio::awaitable<Value> command(std::vector<std::string> args);
     // Sends all commands in one write and returns their replies in order.
     boost::asio::awaitable<std::vector<Value>> pipeline(std::vector<std::vector<std::string>> commands);
+    // Runs a script by SHA (loading it on NOSCRIPT). An error reply (a script that failed, or Redis
+    // LOADING, BUSY, OOM, READONLY …) is thrown as marquee::BackendUnavailable.
     boost::asio::awaitable<Value> eval(const Script& script, const std::vector<std::string>& keys,
                                        const std::vector<std::string>& args);
 

@@ -1,13 +1,18 @@
-"""The marquee executable's subcommands: migrate, seed-demo, token, jobs, --help, --version."""
+"""The marquee executable's subcommands: migrate, seed-demo, token, jobs, serve's shutdown, --help,
+--version."""
 
 import base64
+import http.client
 import json
 import os
+import signal
 import subprocess
+import threading
 import time
 import unittest
+import uuid
 
-from harness import DATABASE_URL, MARQUEE_BIN, REDIS_URL, Server, die_with_parent
+from harness import DATABASE_URL, MARQUEE_BIN, REDIS_URL, Proxy, Server, die_with_parent
 
 ENV = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "JWT_SECRET": "cli-secret"}
 
@@ -88,6 +93,32 @@ class CliTest(unittest.TestCase):
         proc.terminate()
         self.assertEqual(proc.wait(10), 0)
         self.assertIn(b"background jobs", proc.stdout.read())
+
+    def test_serve_finishes_requests_in_flight_then_exits_cleanly_on_sigterm(self):
+        pg = Proxy(5433)
+        server = Server(database_url=f"postgresql://marquee@127.0.0.1:{pg.port}/marquee_test")
+        try:
+            # An idle keep-alive connection, and a request that is waiting on PostgreSQL when the
+            # signal arrives.
+            idle = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+            idle.request("GET", "/api/health")
+            self.assertEqual(idle.getresponse().read() != b"", True)
+            pg.pause()
+            answer = {}
+            waiting = threading.Thread(target=lambda: answer.update(
+                r=server.request("GET", f"/api/v1/movies/{uuid.uuid4()}", timeout=15)))
+            waiting.start()
+            time.sleep(0.5)
+            server.process.send_signal(signal.SIGTERM)
+            time.sleep(0.5)
+            self.assertIsNone(server.process.poll(), "exited with a request in flight")
+            pg.resume()
+            waiting.join(15)
+            self.assertEqual(answer["r"].status, 404)  # answered (no such movie), not dropped
+            self.assertEqual(server.process.wait(10), 0)  # a normal exit: no crash on the way out
+        finally:
+            server.stop()
+            pg.stop()
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Seat holds and the live seat map (SPEC §3.6, §4.7–4.10, §6): atomic locking, replacement,
+"""Seat holds and the live seat map (docs/api.md §4–§5): atomic locking, replacement,
 changes, release, expiry, isolation between users, and races for the same seats."""
 
 import random
@@ -179,7 +179,8 @@ class HoldsTest(ServerTestCase):
         self.assertEqual(status(), "ALMOST_FULL")  # 80%
         self.hold(self.token(), ["A5"], show_id=show["showId"])
         self.assertEqual(status(), "SOLD_OUT")
-        self.call("POST", f"/api/v1/holds/{a['holdId']}/release", token=None)  # unauthenticated: no effect
+        anonymous = self.call("POST", f"/api/v1/holds/{a['holdId']}/release", token=None)
+        self.assertError(anonymous, 401, "UNAUTHORIZED")  # refused, and without effect:
         self.assertEqual(status(), "SOLD_OUT")
 
     def test_state_is_rebuilt_after_redis_loses_everything(self):

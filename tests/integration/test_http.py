@@ -1,5 +1,5 @@
 """The HTTP surface shared by every endpoint: health, the error envelope, request ids, auth,
-body limits, malformed requests, keep-alive and rate limiting (SPEC §2)."""
+body limits, malformed requests, keep-alive and rate limiting (docs/api.md §2–§3)."""
 
 import base64
 import hashlib
@@ -108,8 +108,10 @@ class HttpSurfaceTest(ServerTestCase):
 
     def test_body_over_64_kib_is_413(self):
         big = json.dumps({"name": "x" * (70 * 1024)}).encode()
-        self.assertError(self.call("POST", "/api/v1/admin/theatres", raw=big, token=self.admin),
-                         413, "PAYLOAD_TOO_LARGE")
+        refused = self.call("POST", "/api/v1/admin/theatres", raw=big, token=self.admin,
+                            headers={"X-Request-Id": "client-413"})
+        self.assertError(refused, 413, "PAYLOAD_TOO_LARGE")
+        self.assertEqual(refused.headers["x-request-id"], "client-413")  # the client's id, even here
         # The server is still fine afterwards.
         self.assertEqual(self.call("GET", "/api/health").status, 200)
 

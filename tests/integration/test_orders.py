@@ -1,4 +1,4 @@
-"""Orders, payment, expiry, cancellation and notifications (SPEC §4.11–4.15, §5 show cancel, §6)."""
+"""Orders, payment, expiry, cancellation and notifications (docs/api.md §4–§5)."""
 
 import json
 import os

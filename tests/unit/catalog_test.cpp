@@ -1,5 +1,10 @@
-#include "catalog/cursor.hpp"
-#include "catalog/occupancy.hpp"
+#include "catalog/listing_page.hpp"
+#include "catalog/movie_store.hpp"
+#include "catalog/screen_layout.hpp"
+#include "catalog/show_query.hpp"
+#include "catalog/show_status.hpp"
+#include "common/cursor.hpp"
+#include "common/errors.hpp"
 #include "common/text.hpp"
 
 #include <gtest/gtest.h>
@@ -27,15 +32,92 @@ TEST(Cursor, RejectsAnythingElse) {
 }
 
 TEST(ShowStatus, FollowsTheSpecThresholds) {
-    EXPECT_EQ(show_status(0, 100, false), "AVAILABLE");
-    EXPECT_EQ(show_status(49, 100, false), "AVAILABLE");
-    EXPECT_EQ(show_status(50, 100, false), "FILLING_FAST");
-    EXPECT_EQ(show_status(79, 100, false), "FILLING_FAST");
-    EXPECT_EQ(show_status(80, 100, false), "ALMOST_FULL");
-    EXPECT_EQ(show_status(99, 100, false), "ALMOST_FULL");
-    EXPECT_EQ(show_status(100, 100, false), "SOLD_OUT");
-    EXPECT_EQ(show_status(0, 100, true), "CANCELLED");
+    EXPECT_EQ(to_string(show_status(0, 100, false)), "AVAILABLE");
+    EXPECT_EQ(to_string(show_status(49, 100, false)), "AVAILABLE");
+    EXPECT_EQ(to_string(show_status(50, 100, false)), "FILLING_FAST");
+    EXPECT_EQ(to_string(show_status(79, 100, false)), "FILLING_FAST");
+    EXPECT_EQ(to_string(show_status(80, 100, false)), "ALMOST_FULL");
+    EXPECT_EQ(to_string(show_status(99, 100, false)), "ALMOST_FULL");
+    EXPECT_EQ(to_string(show_status(100, 100, false)), "SOLD_OUT");
+    EXPECT_EQ(to_string(show_status(0, 100, true)), "CANCELLED");
     // 119 of 240 is just under half; 192 of 240 is exactly 80%.
-    EXPECT_EQ(show_status(119, 240, false), "AVAILABLE");
-    EXPECT_EQ(show_status(192, 240, false), "ALMOST_FULL");
+    EXPECT_EQ(to_string(show_status(119, 240, false)), "AVAILABLE");
+    EXPECT_EQ(to_string(show_status(192, 240, false)), "ALMOST_FULL");
+}
+
+TEST(MovieList, CursorsCarryTheSortKeyOfTheirOrder) {
+    EXPECT_EQ(kMovieOrderNames.parse("trending"), MovieOrder::Trending);
+    EXPECT_EQ(kMovieOrderNames.parse("recommended"), MovieOrder::Recommended);
+    EXPECT_FALSE(kMovieOrderNames.parse("Trending"));
+
+    MovieSummary m{.movie_id = MovieId(std::string("550e8400-e29b-41d4-a716-446655440001")),
+                   .rating = "8.7",
+                   .release_date = "2025-12-19"};
+    EXPECT_EQ(cursor_after(MovieOrder::Trending, m).sort_key, "8.7");
+    EXPECT_EQ(cursor_after(MovieOrder::Recommended, m).sort_key, "2025-12-19");
+    EXPECT_EQ(cursor_after(MovieOrder::Recommended, m).id, m.movie_id.str());
+
+    EXPECT_TRUE(is_sort_key(MovieOrder::Trending, "8.7"));
+    EXPECT_FALSE(is_sort_key(MovieOrder::Trending, "2025-12-19"));
+    EXPECT_TRUE(is_sort_key(MovieOrder::Recommended, "2025-12-19"));
+    EXPECT_FALSE(is_sort_key(MovieOrder::Recommended, "8.7"));
+}
+
+TEST(ShowsQuery, ParsesNear) {
+    EXPECT_FALSE(parse_near(std::nullopt));
+    auto p = parse_near("12.97,77.59");
+    ASSERT_TRUE(p);
+    EXPECT_DOUBLE_EQ(p->lat, 12.97);
+    EXPECT_DOUBLE_EQ(p->lng, 77.59);
+    EXPECT_TRUE(parse_near("-90,180"));
+    for (std::string_view bad : {"", "12.97", "12.97,", ",77.59", "91,0", "0,-181", " 1,2", "1,2,3", "a,b", "nan,0"})
+        EXPECT_THROW(parse_near(bad), ApiError) << bad;
+}
+
+TEST(ScreenLayout, RowLabelsAreCapitalLettersOnly) {
+    EXPECT_TRUE(is_row_label("A"));
+    EXPECT_TRUE(is_row_label("ABCDE"));
+    EXPECT_FALSE(is_row_label(""));
+    EXPECT_FALSE(is_row_label("ABCDEF"));
+    EXPECT_FALSE(is_row_label("a"));
+    EXPECT_FALSE(is_row_label("A1"));
+}
+
+TEST(ListingPage, KeepsStatusesOutOfTheCachedPage) {
+    auto show = [](std::string id, std::int64_t seats) {
+        return ShowListingRow{.theatre_id = TheatreId(std::string("t1")),
+                              .theatre_name = "PVR",
+                              .city = "Pune",
+                              .geo_lat = "18.5",
+                              .geo_lng = "73.8",
+                              .cancellation_available = true,
+                              .show_id = ShowId(std::move(id)),
+                              .start_time = "2025-12-17T10:00:00+05:30",
+                              .end_time = "2025-12-17T13:00:00+05:30",
+                              .price = Money::from_minor(28050),
+                              .screen_id = ScreenId(std::string("sc1")),
+                              .screen_name = "Screen 1",
+                              .total_seats = seats};
+    };
+    std::string page = render_listing_page(MovieId(std::string("m1")), "2025-12-17", {show("s1", 100), show("s2", 240)});
+    EXPECT_EQ(page.substr(0, page.find('\n') + 1), "s1:100,s2:240,\n");
+
+    ListingIndex index = read_listing_index(page);
+    ASSERT_EQ(index.shows.size(), 2u);
+    EXPECT_EQ(index.shows[1], ShowId(std::string("s2")));
+    EXPECT_EQ(index.total_seats, (std::vector<std::int64_t>{100, 240}));
+
+    auto s = [](std::string_view id, std::string_view status) {
+        return std::string(R"({"showId":")") + std::string(id) +
+               R"(","startTime":"2025-12-17T10:00:00+05:30","endTime":"2025-12-17T13:00:00+05:30","price":280.5,)"
+               R"("status":")" + std::string(status) + R"(","screenId":"sc1","screenName":"Screen 1"})";
+    };
+    EXPECT_EQ(with_statuses(page, {ShowStatus::Available, ShowStatus::FillingFast}),
+              R"({"movieId":"m1","date":"2025-12-17","theatres":[{"theatreId":"t1","name":"PVR","address":null,)"
+              R"("city":"Pune","geo":{"lat":18.5,"lng":73.8},"cancellationAvailable":true,"shows":[)" +
+                  s("s1", "AVAILABLE") + "," + s("s2", "FILLING_FAST") + "]}]}");
+
+    std::string empty = render_listing_page(MovieId(std::string("m1")), "2025-12-17", {});
+    EXPECT_TRUE(read_listing_index(empty).shows.empty());
+    EXPECT_EQ(with_statuses(empty, {}), R"({"movieId":"m1","date":"2025-12-17","theatres":[]})");
 }

@@ -114,16 +114,17 @@ TEST(JsonWriter, CopiesPlainRunsAroundEscapes) {
 }
 
 TEST(RandomBytes, AnyLengthFreshEachTime) {
-    // Drawn from a per-thread pool: lengths that straddle its refills, and no repeats.
-    std::set<std::string> seen;
-    std::size_t total = 0;
+    // Drawn from a per-thread pool of 4 KiB: lengths that end exactly at, just before and just after
+    // its refills, and one longer than a refill. Each draw has the length asked for, and no two
+    // draws (nor two 16-byte blocks of one long draw) repeat.
+    std::set<std::string> blocks;
     for (std::size_t n : {1u, 16u, 4095u, 4096u, 4097u, 16u, 9000u}) {
         std::string bytes = random_bytes(n);
         EXPECT_EQ(bytes.size(), n);
-        if (n >= 16) {
-            EXPECT_TRUE(seen.insert(bytes.substr(0, 16)).second);
-        }
-        total += n;
+        for (std::size_t at = 0; at + 16 <= n; at += 16) EXPECT_TRUE(blocks.insert(bytes.substr(at, 16)).second) << n << "@" << at;
     }
-    EXPECT_GT(total, 3 * 4096u);
+    // A long draw spans pool refills and uses every byte value.
+    std::string long_draw = random_bytes(9000);
+    std::set<unsigned char> values(long_draw.begin(), long_draw.end());
+    EXPECT_EQ(values.size(), 256u);
 }

@@ -1,0 +1,55 @@
+#include "app/worker.hpp"
+
+#include "common/json_writer.hpp"
+
+namespace marquee {
+
+namespace {
+
+// GET /api/health: from the last probe, without a round trip of its own.
+void add_health_route(http::Router& router, const jobs::HealthState& health) {
+    router.add(http::Method::Get, "/api/health", http::Access::Public,
+               [&health](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
+                   bool pg_up = health.postgres_up.load(std::memory_order_relaxed);
+                   bool redis_up = health.redis_up.load(std::memory_order_relaxed);
+                   std::string body;
+                   JsonWriter w(body);
+                   w.begin_object();
+                   w.field("status", pg_up && redis_up ? "ok" : "degraded");
+                   w.field("postgres", pg_up ? "ok" : "down");
+                   w.field("redis", redis_up ? "ok" : "down");
+                   w.end_object();
+                   co_return http::json_response(pg_up && redis_up ? 200 : 503, std::move(body));
+               });
+}
+
+booking::BookingSettings booking_settings(const Config& c) {
+    booking::BookingSettings s;
+    s.hold_ttl_seconds = c.hold_ttl_seconds;
+    s.order_ttl_seconds = c.order_ttl_seconds;
+    s.max_seats_per_hold = c.max_seats_per_hold;
+    return s;
+}
+
+}  // namespace
+
+Worker::Worker(const Config& config, const jobs::HealthState& health)
+    : db(loop.get_executor(), config.database_url, config.pg_pool_size),
+      redis(loop.get_executor(), config.redis_host, config.redis_port, config.redis_db),
+      tokens(config.jwt_secret),
+      booking(loop.get_executor(), db, redis, booking_settings(config)),
+      catalog(db, redis, booking.seats),
+      router(http::Gate{tokens, users, db, redis, config.rate_limit_per_minute}),
+      access_log(loop) {
+    add_health_route(router, health);
+    catalog::add_routes(router, catalog);
+    booking::add_routes(router, booking);
+}
+
+Worker::~Worker() {
+    // Coroutines still parked on the loop hold references to the services below: destroy them first.
+    loop.discard_pending();
+    access_log.flush();
+}
+
+}  // namespace marquee

@@ -1,0 +1,9 @@
+#include "booking/booking.hpp"
+
+namespace marquee::booking {
+
+Booking::Booking(boost::asio::any_io_executor executor, pg::Pool& db, redis::Client& redis, BookingSettings settings_)
+    : settings(settings_), shows(db), seats(redis, db), order_store(std::move(executor), db, settings.order_ttl_seconds),
+      sync(seats), holds(seats, settings.hold_ttl_seconds), orders(shows, seats, order_store, sync, redis) {}
+
+}  // namespace marquee::booking

@@ -1,0 +1,77 @@
+#include "booking/render.hpp"
+
+namespace marquee::booking {
+
+namespace {
+
+void write_seats(JsonWriter& w, const std::vector<SeatId>& seats) {
+    w.begin_array();
+    for (const auto& s : seats) w.string(s.str());
+    w.end_array();
+}
+
+}  // namespace
+
+std::string render_hold(const Hold& h) {
+    std::string body;
+    JsonWriter w(body);
+    w.begin_object();
+    w.field("holdId", h.id);
+    w.field("showId", h.show);
+    w.key("seatIds");
+    write_seats(w, h.seats);
+    w.field("status", to_string(h.status));
+    w.field("expiresAt", format_utc(h.expires_ms / 1000));
+    if (h.order) w.field("orderId", *h.order);
+    w.end_object();
+    return body;
+}
+
+void write_order(JsonWriter& w, const Order& o) {
+    w.begin_object();
+    w.field("orderId", o.id);
+    w.field("status", to_string(o.status));
+    w.key("movie").begin_object().field("movieId", o.movie).field("title", o.movie_title).end_object();
+    w.key("theatre").begin_object().field("theatreId", o.theatre).field("name", o.theatre_name).end_object();
+    w.key("show").begin_object().field("showId", o.show);
+    w.field("startTime", format_with_offset(o.show_start, o.show_utc_offset));
+    w.end_object();
+    w.key("seats");
+    write_seats(w, o.seats);
+    w.key("amount").raw(o.amount.to_json());
+    w.field("expiresAt", format_utc(o.expires));
+    w.field("createdAt", format_utc(o.created));
+    if (o.ticket_code) w.field("ticketCode", *o.ticket_code);
+    w.field("holdId", o.hold);
+    w.key("customer").begin_object();
+    w.field("name", o.customer.name).field("email", o.customer.email).field("phone", o.customer.phone);
+    w.end_object();
+    w.end_object();
+}
+
+std::string render_order(const Order& order) {
+    std::string body;
+    JsonWriter w(body);
+    write_order(w, order);
+    return body;
+}
+
+std::string render_seat_map(const ShowInfo& show, const LiveSeats& live) {
+    std::string body;
+    body.reserve(show.layout_json.size() + 256 + 6 * (live.held.size() + live.sold.size()));
+    JsonWriter w(body);
+    w.begin_object();
+    w.field("showId", show.show_id);
+    w.field("theatreId", show.theatre_id);
+    w.field("screenName", show.screen_name);
+    w.key("price").raw(show.price.to_json());
+    w.key("layout").raw(show.layout_json);
+    w.key("unavailableSeatIds");
+    write_seats(w, live.sold);
+    w.key("heldSeatIds");
+    write_seats(w, live.held);
+    w.end_object();
+    return body;
+}
+
+}  // namespace marquee::booking

@@ -1,0 +1,52 @@
+#include "booking/seat_sync.hpp"
+
+#include "booking/seat_store.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace marquee::booking {
+
+namespace {
+
+template <class F> boost::asio::awaitable<void> tell_redis(std::string_view what, const std::string& subject, F&& f) {
+    try {
+        co_await f();
+    } catch (const std::exception& e) {
+        spdlog::warn("{} {}: Redis not updated: {}", what, subject, e.what());
+    }
+}
+
+}  // namespace
+
+SeatStep seat_step(OrderStatus before, OrderStatus after) {
+    if (before == OrderStatus::PaymentPending && after == OrderStatus::Confirmed) return SeatStep::Sell;
+    if (before == OrderStatus::PaymentPending && (after == OrderStatus::Expired || after == OrderStatus::Cancelled))
+        return SeatStep::Free;
+    if (before == OrderStatus::Confirmed && (after == OrderStatus::Refunded || after == OrderStatus::Cancelled))
+        return SeatStep::FreeSold;
+    return SeatStep::None;
+}
+
+boost::asio::awaitable<void> SeatSync::order_created(const Hold& hold, const Order& order) {
+    co_await tell_redis("order created", order.id.str(), [&]() -> boost::asio::awaitable<void> {
+        co_await seats_.convert_hold(order.show, order.user, hold.id, order.id, order.expires_ms, order.seats);
+    });
+}
+
+boost::asio::awaitable<void> SeatSync::order_changed(const ShowId& show, const OrderId& order, OrderStatus before,
+                                                     OrderStatus after, const std::vector<SeatId>& seats) {
+    SeatStep step = seat_step(before, after);
+    if (step == SeatStep::None) co_return;
+    co_await tell_redis(to_string(after), order.str(), [&]() -> boost::asio::awaitable<void> {
+        if (step == SeatStep::Sell) co_await seats_.sell_order_seats(show, order, seats);
+        else co_await seats_.free_order_seats(show, order, step == SeatStep::FreeSold, seats);
+    });
+}
+
+boost::asio::awaitable<void> SeatSync::show_cancelled(const ShowId& show) {
+    co_await tell_redis("show cancelled", show.str(), [&]() -> boost::asio::awaitable<void> {
+        co_await seats_.cancel_show(show);
+    });
+}
+
+}  // namespace marquee::booking

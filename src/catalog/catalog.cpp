@@ -1,0 +1,41 @@
+#include "catalog/catalog.hpp"
+
+#include "catalog/movie_store.hpp"
+#include "catalog/movies.hpp"
+#include "catalog/show_listing.hpp"
+#include "catalog/show_store.hpp"
+#include "catalog/shows.hpp"
+#include "catalog/venue_store.hpp"
+#include "catalog/venues.hpp"
+
+namespace marquee::catalog {
+
+Catalog::Catalog(pg::Pool& db, redis::Client& redis, const SeatCounts& seat_counts)
+    : redis_(redis),
+      movies_(std::make_unique<MovieStore>(db)),
+      venues_(std::make_unique<VenueStore>(db)),
+      shows_(std::make_unique<ShowStore>(db)),
+      listing_(std::make_unique<ShowListing>(redis, seat_counts, *shows_, *movies_)) {}
+
+Catalog::~Catalog() = default;
+
+void add_routes(http::Router& router, Catalog& catalog) {
+    using http::Access;
+    using http::Method;
+    // Each handler gets this worker's catalogue; `catalog` outlives the router that holds them.
+    auto with = [&catalog](auto handler) {
+        return [&catalog, handler](http::RequestContext& ctx) { return handler(catalog, ctx); };
+    };
+    router.add(Method::Get, "/api/v1/movies", Access::Public, with(list_movies));
+    router.add(Method::Get, "/api/v1/movies/{movieId}", Access::Public, with(get_movie));
+    router.add(Method::Get, "/api/v1/movies/{movieId}/availability", Access::Public, with(movie_availability));
+    router.add(Method::Get, "/api/v1/movies/{movieId}/shows", Access::Public, with(movie_shows));
+
+    router.add(Method::Post, "/api/v1/admin/movies", Access::Admin, with(admin_create_movie));
+    router.add(Method::Patch, "/api/v1/admin/movies/{movieId}", Access::Admin, with(admin_patch_movie));
+    router.add(Method::Post, "/api/v1/admin/theatres", Access::Admin, with(admin_create_theatre));
+    router.add(Method::Post, "/api/v1/admin/theatres/{theatreId}/screens", Access::Admin, with(admin_create_screen));
+    router.add(Method::Post, "/api/v1/admin/shows", Access::Admin, with(admin_create_show));
+}
+
+}  // namespace marquee::catalog

@@ -1,0 +1,71 @@
+#include "catalog/venue_store.hpp"
+
+#include "pg/pool.hpp"
+
+namespace marquee::catalog {
+
+namespace {
+
+// ---- statements ---------------------------------------------------------------------------------
+
+constexpr pg::Statement kTimezoneExists{
+    "timezone_exists", "SELECT EXISTS (SELECT 1 FROM pg_timezone_names WHERE name = $1) AS known"};
+constexpr pg::Statement kInsertTheatre{
+    "theatre_insert",
+    "INSERT INTO theatres (name, address, city, geo_lat, geo_lng, timezone, cancellation_available) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING theatre_id, geo_lat::text AS geo_lat, geo_lng::text AS geo_lng"};
+constexpr pg::Statement kInsertScreen{
+    "screen_insert",
+    "INSERT INTO screens (theatre_id, screen_name, screen_type, total_seats) VALUES ($1, $2, $3, $4) "
+    "RETURNING screen_id"};
+// $1 screen, $2 JSON array of {rowLabel, seatNumbers, seatType} in front-to-back order.
+constexpr pg::Statement kInsertLayout{
+    "seat_layout_insert",
+    "INSERT INTO seat_layouts (screen_id, row_index, row_label, seat_numbers, seat_type) "
+    "SELECT $1, e.position, e.item->>'rowLabel', "
+    "ARRAY(SELECT jsonb_array_elements_text(e.item->'seatNumbers')::integer), e.item->>'seatType' "
+    "FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(item, position)"};
+
+// ---- decoders -----------------------------------------------------------------------------------
+
+bool known_of(const pg::Row& row) { return row.boolean("known"); }
+
+CreatedTheatre theatre_of(const pg::Row& row) {
+    return {TheatreId(row.text("theatre_id")), row.str("geo_lat"), row.str("geo_lng")};
+}
+
+ScreenId screen_id_of(const pg::Row& row) { return ScreenId(row.text("screen_id")); }
+
+}  // namespace
+
+boost::asio::awaitable<bool> VenueStore::timezone_exists(const std::string& name) {
+    auto rows = co_await db_.query(kTimezoneExists, name);
+    co_return known_of(rows.front());
+}
+
+boost::asio::awaitable<CreatedTheatre> VenueStore::create_theatre(const NewTheatre& t) {
+    auto rows = co_await db_.query(kInsertTheatre, t.name, t.address, t.city, t.lat, t.lng, t.timezone,
+                                   t.cancellation_available);
+    co_return theatre_of(rows.front());
+}
+
+boost::asio::awaitable<CreatedScreen> VenueStore::create_screen(const TheatreId& theatre, const NewScreen& s) {
+    CreatedScreen created;
+    try {
+        auto tx = co_await db_.begin();
+        auto rows = co_await tx.query(kInsertScreen, theatre, s.screen_name, s.screen_type, s.total_seats);
+        created.screen_id = screen_id_of(rows.front());
+        co_await tx.query(kInsertLayout, created.screen_id, s.layout_json);
+        co_await tx.commit();
+    } catch (const pg::Error& e) {
+        if (e.kind == pg::ErrorKind::ForeignKeyViolation)
+            created = {CreatedScreen::Outcome::NoSuchTheatre, {}};
+        else if (e.kind == pg::ErrorKind::UniqueViolation)  // (theatre_id, screen_name)
+            created = {CreatedScreen::Outcome::NameTaken, {}};
+        else
+            throw;
+    }
+    co_return created;
+}
+
+}  // namespace marquee::catalog
