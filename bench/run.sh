@@ -6,9 +6,11 @@
 #   DURATION=30 CONNECTIONS=128 bench/run.sh
 #   ONLY=booking bench/run.sh    just full bookings against pgbench (also: ONLY=reads, ONLY=holds)
 #   ROUNDS=5 ONLY=booking bench/run.sh   bookings and pgbench measured in turns five times (default 3)
+#   BENCH_BIN=old/marquee bench/run.sh   measure another build of marquee (before/after a change)
 # Prints a table; the numbers go into docs/benchmarks.md by hand, with the machine they came from.
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$(dirname "$0")/booking_shows.sh"
+BIN="${BENCH_BIN:-$BIN}"
 
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
@@ -18,7 +20,7 @@ MARQUEE_PORT=8090
 BARE_PORT=8091
 
 install_packages
-build_release
+[[ -n "${BENCH_BIN:-}" ]] || build_release
 cmake --build "$BUILD_DIR" --target bare_beast booker >/dev/null
 start_servers
 psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qc "DROP DATABASE IF EXISTS marquee_bench" >/dev/null

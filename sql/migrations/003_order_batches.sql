@@ -1,4 +1,4 @@
--- The requests of one batch of order writes (booking/order_writer.cpp) as rows. jsonb_to_recordset
+-- The requests of one batch of order writes (booking/order_store.cpp) as rows. jsonb_to_recordset
 -- alone is assumed to return 100 rows, and for that many the planner joins the batch to shows and
 -- orders by hashing whole tables; a batch is a handful of requests, and each wants an index lookup.
 -- PL/pgSQL keeps the estimate (ROWS) and the plan of its query for the life of the connection.

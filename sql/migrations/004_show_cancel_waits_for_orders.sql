@@ -1,5 +1,5 @@
 -- Cancelling a show must not miss an order that is being written at that moment. An order write
--- (booking/order_sql.hpp, kCreateOrders) takes a share lock on its show's row while it checks that
+-- (booking/order_store.cpp, kCreateOrders) takes a share lock on its show's row while it checks that
 -- the show is bookable; cancellation updates that row first, which waits for every such write in
 -- flight to commit (a write that comes later waits for the cancellation instead, then finds the
 -- show cancelled and creates nothing). Only then are the live orders looked for, by a second

@@ -82,6 +82,8 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
     }
     if (const char* v = getenv("THREADS")) c.threads = parse_int("THREADS", v, 1, 256);
     if (const char* v = getenv("PG_POOL_SIZE")) c.pg_pool_size = parse_int("PG_POOL_SIZE", v, 1, 64);
+    if (const char* v = getenv("MARQUEE_CLOCK_SKEW_MS"))
+        c.clock_skew_ms = static_cast<int>(parse_int("MARQUEE_CLOCK_SKEW_MS", v, -86400000, 86400000));
     return c;
 }
 

@@ -23,6 +23,9 @@ struct Config {
     int threads = 1;
     // Connections each I/O thread may open to PostgreSQL (PG_POOL_SIZE).
     int pg_pool_size = 8;
+    // Shifts this process's own clock (MARQUEE_CLOCK_SKEW_MS): for tests of instances whose clocks
+    // disagree; time-based answers follow Redis's clock whatever it is.
+    int clock_skew_ms = 0;
 };
 
 // Reads the configuration through `getenv` (a parameter so tests can feed their own environment).

@@ -7,6 +7,7 @@
 #include "jobs/notification_sink.hpp"
 #include "jobs/order_expiry.hpp"
 #include "jobs/outbox.hpp"
+#include "jobs/seat_reconciler.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -33,6 +34,7 @@ int run(const Config& config, RunMode mode) {
         spdlog::warn("JWT_SECRET is not set: using the development secret; never do this in production");
 
     jobs::HealthState health;
+    redis::ServerClock clock{std::chrono::milliseconds(config.clock_skew_ms)};
     http::ServerState server_state;
     const bool serve_api = mode != RunMode::JobsOnly;
     const int thread_count = serve_api ? config.threads : 1;
@@ -40,14 +42,15 @@ int run(const Config& config, RunMode mode) {
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<http::Server::Worker> server_workers;
     for (int i = 0; i < thread_count; ++i) {
-        workers.push_back(std::make_unique<Worker>(config, health));
+        workers.push_back(std::make_unique<Worker>(config, health, clock));
         Worker& w = *workers.back();
         server_workers.push_back({w.loop, w.router, w.access_log});
     }
     Worker& first = *workers.front();
     // Deliveries that block (files, SMTP) get a thread of their own.
     auto sink = jobs::make_sink(config.notify_sink);
-    asio::thread_pool blocking(1);
+    std::optional<asio::thread_pool> blocking;
+    blocking.emplace(1);
 
     std::optional<http::Server> server;
     if (serve_api) {
@@ -62,10 +65,11 @@ int run(const Config& config, RunMode mode) {
     }
 
     // Background jobs share the first loop.
-    asio::co_spawn(first.loop, jobs::probe_health(first.db, first.redis, health), asio::detached);
+    asio::co_spawn(first.loop, jobs::probe_health(first.db, first.redis, health, clock), asio::detached);
     if (mode != RunMode::ApiOnly) {
+        asio::co_spawn(first.loop, jobs::reconcile_seats(first.booking.seats), asio::detached);
         asio::co_spawn(first.loop, jobs::expire_orders(first.booking.order_store, first.booking.sync), asio::detached);
-        asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, blocking), asio::detached);
+        asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, *blocking), asio::detached);
     }
 
     // Graceful shutdown: stop accepting, let in-flight requests finish (bounded), then stop the loops.
@@ -105,8 +109,11 @@ int run(const Config& config, RunMode mode) {
     // then each worker (its parked coroutines first, then its services, then its connections).
     signals.reset();
     server.reset();
-    blocking.stop();
-    blocking.join();
+    // A delivery still queued for the blocking thread holds the outbox job's coroutine: destroyed
+    // with the pool, while the first worker's services it refers to are still there.
+    blocking->stop();
+    blocking->join();
+    blocking.reset();
     workers.clear();
     spdlog::info("stopped");
     flush_logging();

@@ -33,11 +33,11 @@ booking::BookingSettings booking_settings(const Config& c) {
 
 }  // namespace
 
-Worker::Worker(const Config& config, const jobs::HealthState& health)
+Worker::Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock)
     : db(loop.get_executor(), config.database_url, config.pg_pool_size),
       redis(loop.get_executor(), config.redis_host, config.redis_port, config.redis_db),
       tokens(config.jwt_secret),
-      booking(loop.get_executor(), db, redis, booking_settings(config)),
+      booking(loop.get_executor(), db, redis, clock, booking_settings(config)),
       catalog(db, redis, booking.seats),
       router(http::Gate{tokens, users, db, redis, config.rate_limit_per_minute}),
       access_log(loop) {

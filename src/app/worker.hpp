@@ -9,6 +9,7 @@
 #include "jobs/health_probe.hpp"
 #include "pg/pool.hpp"
 #include "redis/client.hpp"
+#include "redis/server_clock.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -29,7 +30,7 @@ public:
 // lock. Members are built in dependency order and destroyed in reverse.
 class Worker {
 public:
-    Worker(const Config& config, const jobs::HealthState& health);
+    Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;

@@ -7,7 +7,7 @@
 
 namespace marquee::auth {
 
-// Remembers tokens this thread has already verified, until they expire: a client sends the same
+// Remembers tokens this worker has already verified, until they expire: a client sends the same
 // token with every request, and checking its signature again each time is wasted work.
 class TokenCache {
 public:

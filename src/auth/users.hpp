@@ -10,8 +10,8 @@ namespace pg { class Pool; }
 
 namespace marquee::auth {
 
-// Records each user in the `users` table the first time this thread sees them, so an authenticated
-// request costs a database write only once per user and thread, not every time.
+// Records each user in the `users` table the first time this worker sees them, so an authenticated
+// request costs a database write only once per user and worker, not every time.
 class UserRegistry {
 public:
     boost::asio::awaitable<void> remember(const Principal& who, pg::Pool& db);

@@ -2,8 +2,10 @@
 
 namespace marquee::booking {
 
-Booking::Booking(boost::asio::any_io_executor executor, pg::Pool& db, redis::Client& redis, BookingSettings settings_)
-    : settings(settings_), shows(db), seats(redis, db), order_store(std::move(executor), db, settings.order_ttl_seconds),
-      sync(seats), holds(seats, settings.hold_ttl_seconds), orders(shows, seats, order_store, sync, redis) {}
+Booking::Booking(boost::asio::any_io_executor executor, pg::Pool& db, redis::Client& redis,
+                 const redis::ServerClock& clock, BookingSettings settings_)
+    : settings(settings_), shows(db), seats(redis, db, clock),
+      order_store(std::move(executor), db, settings.order_ttl_seconds), sync(seats),
+      holds(seats, clock, settings.hold_ttl_seconds), orders(shows, seats, order_store, sync, redis) {}
 
 }  // namespace marquee::booking

@@ -10,7 +10,10 @@
 #include <boost/asio/any_io_executor.hpp>
 
 namespace pg { class Pool; }
-namespace redis { class Client; }
+namespace redis {
+class Client;
+class ServerClock;
+}  // namespace redis
 
 namespace marquee::booking {
 
@@ -24,7 +27,8 @@ struct BookingSettings {
 // pool and Redis connection, used by that worker's thread only.
 class Booking {
 public:
-    Booking(boost::asio::any_io_executor executor, pg::Pool& db, redis::Client& redis, BookingSettings settings);
+    Booking(boost::asio::any_io_executor executor, pg::Pool& db, redis::Client& redis,
+            const redis::ServerClock& clock, BookingSettings settings);
     Booking(const Booking&) = delete;
     Booking& operator=(const Booking&) = delete;
 

@@ -2,6 +2,7 @@
 // renders the answer. Rules live in the services (holds, orders, lifecycle), I/O in the stores.
 #include "booking/booking.hpp"
 #include "booking/render.hpp"
+#include "catalog/show_status.hpp"
 #include "common/errors.hpp"
 #include "common/input.hpp"
 
@@ -155,7 +156,7 @@ Reply admin_cancel_show(Booking& b, RequestContext& ctx) {
     JsonWriter w(body);
     w.begin_object();
     w.field("showId", show_id);
-    w.field("status", "CANCELLED");
+    w.field("status", catalog::to_string(catalog::ShowStatus::Cancelled));
     w.field("ordersCancelled", cancelled.orders_cancelled);
     w.field("ordersRefunded", cancelled.orders_refunded);
     w.end_object();

@@ -1,18 +1,23 @@
 #pragma once
 #include "booking/model.hpp"
+#include "booking/seat_store.hpp"
 #include "booking/show_info.hpp"
 
 #include <boost/asio/awaitable.hpp>
 
+namespace redis { class ServerClock; }
+
 namespace marquee::booking {
 
-class SeatStore;
+// The hold a seat script answered with, or the error its refusal means.
+Hold granted_or_throw(SeatStore::Outcome out);
 
 // Holds: the rules around the seat scripts (a show must be bookable; a refusal becomes its
 // error code).
 class Holds {
 public:
-    Holds(SeatStore& seats, int hold_ttl_seconds) : seats_(seats), hold_ttl_seconds_(hold_ttl_seconds) {}
+    Holds(SeatStore& seats, const redis::ServerClock& clock, int hold_ttl_seconds)
+        : seats_(seats), clock_(clock), hold_ttl_seconds_(hold_ttl_seconds) {}
 
     // All of `seats` (known to be in the layout, in layout order) for `user`, or none.
     boost::asio::awaitable<Hold> create(const ShowInfo& show, const UserId& user, const std::vector<SeatId>& seats);
@@ -25,7 +30,11 @@ public:
     boost::asio::awaitable<ShowId> show_of(const HoldId& hold);
 
 private:
+    // A show is bookable until it starts, judged by Redis's clock like the holds themselves.
+    void require_bookable(const ShowInfo& show) const;
+
     SeatStore& seats_;
+    const redis::ServerClock& clock_;
     int hold_ttl_seconds_;
 };
 

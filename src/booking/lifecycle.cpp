@@ -7,7 +7,7 @@ HoldStatus hold_status_at(HoldStatus stored, std::int64_t expires_ms, std::int64
     return stored;
 }
 
-void require_orderable(const Hold& hold) {
+void require_held(const Hold& hold) {
     if (hold.status == HoldStatus::Expired) throw ApiError::conflict("HOLD_EXPIRED", "the hold has expired");
     if (hold.status != HoldStatus::Held)
         throw ApiError::conflict("INVALID_STATE", "the hold is " + std::string(to_string(hold.status)));

@@ -15,9 +15,10 @@ namespace marquee::booking::lifecycle {
 // What a stored hold is at `now_ms`: a HELD hold whose time is up is EXPIRED.
 HoldStatus hold_status_at(HoldStatus stored, std::int64_t expires_ms, std::int64_t now_ms);
 
-// A hold may become an order only while it is HELD. Throws HOLD_EXPIRED or INVALID_STATE otherwise.
-// (A CONVERTED hold posted again is answered with its order before this is asked.)
-void require_orderable(const Hold& hold);
+// A hold may be changed or become an order only while it is HELD (judged on Redis's clock, inside
+// the scripts). Throws HOLD_EXPIRED or INVALID_STATE otherwise. (A CONVERTED hold posted again as
+// an order is answered with its order before this is asked.)
+void require_held(const Hold& hold);
 
 // Price × seats, exactly.
 Money order_amount(Money seat_price, std::size_t seats);

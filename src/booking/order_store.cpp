@@ -1,5 +1,6 @@
 #include "booking/order_store.hpp"
 
+#include "catalog/sql_fragments.hpp"
 #include "common/json_writer.hpp"
 #include "common/text.hpp"
 #include "pg/pool.hpp"
@@ -23,25 +24,30 @@ namespace {
     "(extract(epoch FROM ov.expires_at) * 1000)::bigint AS expires_ms, "                                        \
     "ov.customer_name, ov.customer_email, ov.customer_phone, ov.show_id, "                                      \
     "extract(epoch FROM s.start_time)::bigint AS show_start, "                                                  \
-    "extract(epoch FROM (s.start_time AT TIME ZONE t.timezone) - (s.start_time AT TIME ZONE 'UTC'))::integer "  \
-    "  AS show_utc_offset, "                                                                                    \
+    MARQUEE_SQL_UTC_OFFSET("s.start_time") " AS show_utc_offset, "                                            \
     "m.movie_id, m.title AS movie_title, t.theatre_id, t.name AS theatre_name "
 #define MARQUEE_ORDER_JOINS                                                                                      \
     "JOIN shows s ON s.show_id = ov.show_id JOIN movies m ON m.movie_id = s.movie_id "                          \
     "JOIN theatres t ON t.theatre_id = s.theatre_id "
 
 // Every statement that changes orders names them, as they are after the change, `changed`, and ends
-// with these: the seats of orders that are no longer live go back to the show, and each order's
-// event (named by its new status) goes to the outbox in the same transaction.
+// with these: the seats of orders that are no longer live go back to the show; each order's event
+// (named by its new status) goes to the outbox; and each show's seat version counts the orders
+// changed (migration 007), in show order so that two statements never wait on each other's rows.
 #define MARQUEE_FREE_SEATS_OF_ENDED_ORDERS                                                                      \
     "freed AS (DELETE FROM order_seats WHERE order_id IN "                                                      \
     "  (SELECT order_id FROM changed WHERE status NOT IN ('PAYMENT_PENDING', 'CONFIRMED'))), "
-#define MARQUEE_ORDER_EVENTS                                                                                    \
-    "events AS (INSERT INTO outbox (event_type, payload) "                                                      \
-    "  SELECT e.name, marquee_order_event(e.name, ROW(c.*)::orders) FROM changed c, "                          \
+#define MARQUEE_ORDER_EVENT_ROWS                                                                                \
+    "SELECT e.name, marquee_order_event(e.name, ROW(c.*)::orders) FROM changed c, "                             \
     "  LATERAL (SELECT CASE c.status WHEN 'PAYMENT_PENDING' THEN 'order.created' "                             \
     "    WHEN 'CONFIRMED' THEN 'order.confirmed' WHEN 'EXPIRED' THEN 'order.expired' "                          \
-    "    WHEN 'CANCELLED' THEN 'order.cancelled' ELSE 'order.refunded' END AS name) e) "
+    "    WHEN 'CANCELLED' THEN 'order.cancelled' ELSE 'order.refunded' END AS name) e "
+#define MARQUEE_COUNT_SEAT_CHANGES                                                                              \
+    "versions AS (INSERT INTO seat_versions (show_id, version) "                                                \
+    "  SELECT show_id, count(*) FROM changed GROUP BY show_id ORDER BY show_id "                               \
+    "  ON CONFLICT (show_id) DO UPDATE SET version = seat_versions.version + EXCLUDED.version, changed_at = now()) "
+#define MARQUEE_RECORD_ORDER_CHANGES                                                                            \
+    "events AS (INSERT INTO outbox (event_type, payload) " MARQUEE_ORDER_EVENT_ROWS "), " MARQUEE_COUNT_SEAT_CHANGES
 
 constexpr pg::Statement kOrderById{
     "order_by_id", "SELECT " MARQUEE_ORDER_COLUMNS "FROM orders ov " MARQUEE_ORDER_JOINS "WHERE ov.order_id = $1"};
@@ -77,7 +83,7 @@ constexpr pg::Statement kCreateOrders{
     "  ORDER BY r.i RETURNING *), "
     "seats AS (INSERT INTO order_seats (show_id, seat_id, order_id) "
     "  SELECT o.show_id, unnest(o.seat_ids), o.order_id FROM changed o), "
-    MARQUEE_ORDER_EVENTS
+    MARQUEE_RECORD_ORDER_CHANGES
     "SELECT " MARQUEE_ORDER_COLUMNS ", r.i AS batch_index "
     "FROM changed ov JOIN req r ON r.hold_id = ov.hold_id " MARQUEE_ORDER_JOINS};
 
@@ -113,7 +119,7 @@ constexpr pg::Statement kConfirmPayments{
     "  confirmed_at = CASE WHEN o.expires_at > now() THEN now() END, "
     "  cancelled_at = CASE WHEN o.expires_at > now() THEN NULL ELSE now() END FROM target r "
     "  WHERE o.ctid = r.tid AND o.status = 'PAYMENT_PENDING' RETURNING o.*), "
-    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_ORDER_EVENTS ", "
+    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_RECORD_ORDER_CHANGES ", "
     // Rendered once for the whole batch (a subquery in the join would be run again per request).
     "paid_view AS MATERIALIZED (SELECT " MARQUEE_ORDER_COLUMNS "FROM changed ov " MARQUEE_ORDER_JOINS
     "  WHERE ov.status = 'CONFIRMED') "
@@ -140,7 +146,7 @@ constexpr pg::Statement kLockForCancellation{
 constexpr pg::Statement kEndOrder{
     "order_end",
     "WITH changed AS (UPDATE orders SET status = $2, cancelled_at = now() WHERE order_id = $1 RETURNING *), "
-    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_ORDER_EVENTS "SELECT order_id FROM changed"};
+    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_RECORD_ORDER_CHANGES "SELECT order_id FROM changed"};
 
 // $1 show. First statement of a show cancellation: waits for the order writes that share-lock the
 // show's row (kCreateOrders), so that the next statement, with a snapshot of its own, sees them.
@@ -148,7 +154,9 @@ constexpr pg::Statement kEndOrder{
 constexpr pg::Statement kMarkShowCancelled{
     "show_mark_cancelled",
     "WITH marked AS (UPDATE shows SET status = 'CANCELLED', cancelled_at = now() "
-    "  WHERE show_id = $1 AND status <> 'CANCELLED' RETURNING show_id) "
+    "  WHERE show_id = $1 AND status <> 'CANCELLED' RETURNING show_id), "
+    "versions AS (INSERT INTO seat_versions (show_id, version) SELECT show_id, 1 FROM marked "
+    "  ON CONFLICT (show_id) DO UPDATE SET version = seat_versions.version + 1, changed_at = now()) "
     "SELECT s.movie_id, EXISTS (SELECT 1 FROM marked) AS cancelled_now FROM shows s WHERE s.show_id = $1"};
 
 // $1 show, $2 whether this call cancelled it, $3 its movie. Pending orders become CANCELLED and
@@ -161,12 +169,14 @@ constexpr pg::Statement kCancelShowOrders{
     "  SET status = CASE WHEN o.status = 'CONFIRMED' THEN 'REFUNDED' ELSE 'CANCELLED' END, cancelled_at = now() "
     "  WHERE o.order_id IN (SELECT os.order_id FROM order_seats os WHERE os.show_id = $1) "
     "    AND o.status IN ('PAYMENT_PENDING', 'CONFIRMED') RETURNING o.*), "
-    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_ORDER_EVENTS ", "
-    "show_events AS (INSERT INTO outbox (event_type, payload) "
-    "  SELECT 'show.cancelled', marquee_order_event('show.cancelled', ROW(c.*)::orders) FROM changed c "
+    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS
+    // One INSERT, so each customer's order event comes before the show events.
+    "events AS (INSERT INTO outbox (event_type, payload) " MARQUEE_ORDER_EVENT_ROWS
+    "  UNION ALL SELECT 'show.cancelled', marquee_order_event('show.cancelled', ROW(c.*)::orders) FROM changed c "
     "  UNION ALL SELECT 'show.cancelled', jsonb_build_object('event', 'show.cancelled', 'orderId', NULL, "
     "    'userId', NULL, 'email', NULL, 'showId', $1::uuid, 'movieId', $3::uuid) "
-    "  WHERE $2::boolean AND NOT EXISTS (SELECT 1 FROM changed)) "
+    "  WHERE $2::boolean AND NOT EXISTS (SELECT 1 FROM changed)), "
+    MARQUEE_COUNT_SEAT_CHANGES
     "SELECT count(*) FILTER (WHERE status = 'CANCELLED') AS orders_cancelled, "
     "  count(*) FILTER (WHERE status = 'REFUNDED') AS orders_refunded FROM changed"};
 
@@ -178,13 +188,15 @@ constexpr pg::Statement kExpireDueOrders{
     "  ORDER BY expires_at LIMIT $1 FOR UPDATE SKIP LOCKED), "
     "changed AS (UPDATE orders o SET status = 'EXPIRED', cancelled_at = now() FROM due "
     "  WHERE o.order_id = due.order_id RETURNING o.*), "
-    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_ORDER_EVENTS
+    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_RECORD_ORDER_CHANGES
     "SELECT order_id, show_id, seat_ids FROM changed"};
 
 #undef MARQUEE_ORDER_COLUMNS
 #undef MARQUEE_ORDER_JOINS
 #undef MARQUEE_FREE_SEATS_OF_ENDED_ORDERS
-#undef MARQUEE_ORDER_EVENTS
+#undef MARQUEE_RECORD_ORDER_CHANGES
+#undef MARQUEE_ORDER_EVENT_ROWS
+#undef MARQUEE_COUNT_SEAT_CHANGES
 
 // ---- rows ---------------------------------------------------------------------------------------
 
@@ -311,7 +323,16 @@ OrderStore::OrderStore(boost::asio::any_io_executor executor, pg::Pool& db, int 
     : db_(db), order_ttl_seconds_(order_ttl_seconds),
       creates_(executor, kMaxBatch, kBatchSlots, [](const NewOrder& o) { return o.hold.str(); },
                [this](std::span<pg::Batcher<NewOrder, CreateResult>::Request*> requests) -> boost::asio::awaitable<void> {
-                   std::string json = batch_json(requests, [](JsonWriter& w, const NewOrder& o) {
+                   // Requests that waited too long are answered without being sent.
+                   std::vector<pg::Batcher<NewOrder, CreateResult>::Request*> in_time;
+                   auto now = std::chrono::steady_clock::now();
+                   for (auto* r : requests) {
+                       if (now <= r->item.send_by) in_time.push_back(r);
+                       else r->outcome.emplace(CreateResult{std::nullopt, true});
+                   }
+                   if (in_time.empty()) co_return;
+                   std::span<pg::Batcher<NewOrder, CreateResult>::Request*> sent(in_time);
+                   std::string json = batch_json(sent, [](JsonWriter& w, const NewOrder& o) {
                        w.field("hold_id", o.hold).field("user_id", o.user).field("show_id", o.show);
                        w.key("seats").begin_array();
                        for (const auto& s : o.seats) w.string(s.str());
@@ -320,7 +341,7 @@ OrderStore::OrderStore(boost::asio::any_io_executor executor, pg::Pool& db, int 
                        w.field("amount", o.amount.to_decimal());
                    });
                    auto result = co_await db_.query(kCreateOrders, json, order_ttl_seconds_);
-                   distribute(result, requests, read_order);
+                   distribute(result, sent, [](const pg::Row& row) { return CreateResult{read_order(row), false}; });
                }),
       payments_(executor, kMaxBatch, kBatchSlots, [](const Payment& p) { return p.order.str(); },
                 [this](std::span<pg::Batcher<Payment, PaymentResult>::Request*> requests) -> boost::asio::awaitable<void> {
@@ -333,7 +354,7 @@ OrderStore::OrderStore(boost::asio::any_io_executor executor, pg::Pool& db, int 
                 }) {}
 
 boost::asio::awaitable<OrderStore::CreateOutcome> OrderStore::create(NewOrder order) {
-    std::optional<Order> created;
+    CreateResult created;
     std::string conflict;  // the constraint a concurrent writer won on (no co_await inside a catch)
     try {
         created = co_await creates_.submit(std::move(order));
@@ -344,8 +365,11 @@ boost::asio::awaitable<OrderStore::CreateOutcome> OrderStore::create(NewOrder or
     if (conflict == kSeatOwnedByLiveOrder) co_return SeatsTaken{};
     if (conflict == kOneOrderPerHold) co_return HoldOrdered{};
     if (!conflict.empty()) throw std::logic_error("order creation ran into " + conflict);
-    if (!created) co_return NotBookable{};
-    co_return Created{std::move(*created)};
+    if (created.too_late) co_return TooLate{};
+    if (!created.order) co_return NotBookable{};
+    Created done;
+    done.order = std::move(*created.order);
+    co_return done;
 }
 
 boost::asio::awaitable<std::optional<PaymentRecord>> OrderStore::pay(const OrderId& order, const UserId& user) {

@@ -5,6 +5,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <chrono>
 #include <optional>
 #include <variant>
 #include <vector>
@@ -21,6 +22,9 @@ struct NewOrder {
     std::vector<SeatId> seats;
     Customer customer;
     Money amount;
+    // The hold's claim keeps its seats until a little after this: a write not sent by then is not
+    // sent at all (it could commit after the claim ended and someone else took the seats).
+    std::chrono::steady_clock::time_point send_by = std::chrono::steady_clock::time_point::max();
 };
 
 // What the payment statement found and did (lifecycle::PaymentFacts, plus what the seats need).
@@ -74,7 +78,8 @@ public:
     struct NotBookable {};  // the show is cancelled or has started
     struct SeatsTaken {};   // a seat belongs to another live order (Redis did not know)
     struct HoldOrdered {};  // the same hold was ordered by a concurrent request
-    using CreateOutcome = std::variant<Created, NotBookable, SeatsTaken, HoldOrdered>;
+    struct TooLate {};      // waited past NewOrder::send_by; nothing was written
+    using CreateOutcome = std::variant<Created, NotBookable, SeatsTaken, HoldOrdered, TooLate>;
     boost::asio::awaitable<CreateOutcome> create(NewOrder order);
 
     // Pays the order, or expires it if its window has passed (PostgreSQL's clock decides). nullopt
@@ -110,7 +115,10 @@ private:
         OrderId order;
         UserId user;
     };
-    using CreateResult = std::optional<Order>;
+    struct CreateResult {
+        std::optional<Order> order;  // none: the show is not bookable
+        bool too_late = false;
+    };
     using PaymentResult = std::optional<PaymentRecord>;
 
     pg::Pool& db_;

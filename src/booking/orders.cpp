@@ -1,5 +1,6 @@
 #include "booking/orders.hpp"
 
+#include "booking/holds.hpp"
 #include "booking/lifecycle.hpp"
 #include "booking/seat_store.hpp"
 #include "booking/seat_sync.hpp"
@@ -10,6 +11,12 @@
 namespace marquee::booking {
 
 namespace {
+
+// How long a hold's seats stay claimed for its order (claim_hold.lua), and the longest an order write
+// may take once sent (the pool's wait for a connection and the statement's deadline, with room to
+// spare): a write not sent by the difference is not sent, so none can commit after its claim ended.
+constexpr std::chrono::milliseconds kClaim{60'000};
+constexpr std::chrono::milliseconds kLongestOrderWrite{20'000};
 
 // (A function rather than a braced initialiser: g++ 12 destroys the temporaries of those twice in a
 // coroutine.)
@@ -23,36 +30,43 @@ Orders::Placed placed(Order order, bool created) {
 }  // namespace
 
 boost::asio::awaitable<Orders::Placed> Orders::place(const UserId& user, const HoldId& hold_id, Customer customer) {
-    auto hold = co_await seats_.find_hold(user, hold_id);
-    if (!hold) throw ApiError::not_found("hold not found");
-    if (hold->status == HoldStatus::Converted) {
+    auto show_id = co_await seats_.show_of_hold(hold_id);
+    if (!show_id) throw ApiError::not_found("hold not found");
+    auto show = co_await shows_.require(*show_id);
+
+    // The hold's seats are claimed for it while the order is written: judged on Redis's clock, the
+    // hold must still be HELD now, and nobody can take its seats until the claim ends.
+    auto claim = co_await seats_.claim_hold(*show, user, hold_id, kClaim);
+    if (claim.kind == SeatStore::Outcome::Kind::WrongState && claim.hold.status == HoldStatus::Converted) {
         // Posting the same hold again returns the order it already became.
         auto existing = co_await store_.of_hold(hold_id);
         if (existing && existing->user == user) co_return placed(std::move(*existing), false);
     }
-    lifecycle::require_orderable(*hold);
-    auto show = co_await shows_.require(hold->show);
+    Hold hold = granted_or_throw(std::move(claim));
 
     // Field by field: g++ 12 destroys the temporaries of a braced initialiser in a coroutine twice.
     NewOrder order;
     order.hold = hold_id;
     order.user = user;
     order.show = show->show_id;
-    order.seats = hold->seats;
+    order.seats = hold.seats;
     order.customer = std::move(customer);
-    order.amount = lifecycle::order_amount(show->price, hold->seats.size());
+    order.amount = lifecycle::order_amount(show->price, hold.seats.size());
+    order.send_by = std::chrono::steady_clock::now() + kClaim - kLongestOrderWrite;
     auto outcome = co_await store_.create(std::move(order));
 
     if (auto* created = std::get_if<OrderStore::Created>(&outcome)) {
-        co_await sync_.order_created(*hold, created->order);
+        co_await sync_.order_created(hold, created->order);
         co_return placed(std::move(created->order), true);
     }
     if (std::holds_alternative<OrderStore::NotBookable>(outcome))
         throw ApiError::conflict("SHOW_NOT_BOOKABLE", "the show is cancelled or has started");
+    if (std::holds_alternative<OrderStore::TooLate>(outcome))
+        throw ApiError::conflict("HOLD_EXPIRED", "the hold expired before its order could be written");
     if (std::holds_alternative<OrderStore::SeatsTaken>(outcome)) {
         // Redis let the hold through (e.g. it lost its data), PostgreSQL did not: the seats are sold
         // or in someone's unpaid order.
-        auto taken = co_await store_.owned_seats(show->show_id, hold->seats);
+        auto taken = co_await store_.owned_seats(show->show_id, hold.seats);
         show->sort_seats(taken);
         throw lifecycle::seats_unavailable(taken);
     }
@@ -119,10 +133,10 @@ boost::asio::awaitable<Order> Orders::cancel(const UserId& user, const OrderId& 
 boost::asio::awaitable<ShowCancellation> Orders::cancel_show(const ShowId& show) {
     auto cancelled = co_await store_.cancel_show(show);
     if (!cancelled) throw ApiError::not_found("show not found");
-    if (cancelled->cancelled_now) {
-        co_await sync_.show_cancelled(show);
-        co_await catalog::ResponseCache::invalidate(redis_, catalog::shows_cache_key(cancelled->movie));
-    }
+    // Every time, not only the first: a repeat finishes whatever the first attempt left undone in
+    // Redis (the seat state, the cached listings).
+    co_await sync_.show_cancelled(show);
+    co_await catalog::ResponseCache::invalidate(redis_, catalog::shows_cache_key(cancelled->movie));
     co_return std::move(*cancelled);
 }
 

@@ -6,6 +6,7 @@
 #include "common/text.hpp"
 #include "pg/pool.hpp"
 #include "redis/client.hpp"
+#include "redis/server_clock.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -38,19 +39,32 @@ std::string script(std::string_view name) {
 const redis::Script kCreateHold(script("create_hold"));
 const redis::Script kChangeHold(script("change_hold"));
 const redis::Script kReleaseHold(script("release_hold"));
-const redis::Script kRebuild(script("rebuild"));
+const redis::Script kResync(script("resync"));
+const redis::Script kClaimHold(script("claim_hold"));
 const redis::Script kConvertHold(script("convert_hold"));
 const redis::Script kSellOrderSeats(script("sell_order_seats"));
 const redis::Script kFreeOrderSeats(script("free_order_seats"));
-const redis::Script kCancelShow(script("cancel_show"));
 
-// The show's status and the live (pending or confirmed) order seats: the truth Redis is rebuilt from.
+// The show's status, its seat version and the live (pending or confirmed) order seats, in one
+// snapshot: the truth Redis is rebuilt from. Its Redis state expires a day after the show ends.
 constexpr pg::Statement kShowSeatState{
     "booking_show_seat_state",
-    "SELECT s.status = 'CANCELLED' AS cancelled, (SELECT COALESCE(json_agg(json_build_array(os.seat_id, "
-    "  o.status = 'CONFIRMED', o.order_id, (extract(epoch FROM o.expires_at) * 1000)::bigint)), '[]') "
-    "  FROM order_seats os JOIN orders o ON o.order_id = os.order_id WHERE os.show_id = s.show_id)::text AS seats "
-    "FROM shows s WHERE s.show_id = $1"};
+    "SELECT s.status = 'CANCELLED' AS cancelled, COALESCE(v.version, 0) AS version, "
+    "  ((extract(epoch FROM s.end_time) + 86400) * 1000)::bigint AS expire_at_ms, "
+    "  (SELECT COALESCE(json_agg(json_build_array(os.seat_id, "
+    "    o.status = 'CONFIRMED', o.order_id, (extract(epoch FROM o.expires_at) * 1000)::bigint)), '[]') "
+    "    FROM order_seats os JOIN orders o ON o.order_id = os.order_id WHERE os.show_id = s.show_id)::text AS seats "
+    "FROM shows s LEFT JOIN seat_versions v ON v.show_id = s.show_id WHERE s.show_id = $1"};
+
+// Every show that has had orders and has not ended, with its seat version (migration 007), the most
+// recently changed first.
+constexpr pg::Statement kSeatVersions{
+    "booking_seat_versions",
+    "SELECT v.show_id, v.version FROM seat_versions v JOIN shows s ON s.show_id = v.show_id "
+    "WHERE s.end_time > now() ORDER BY v.changed_at DESC"};
+
+// The sentinel entry every seat key of an initialised show carries (MARK in lua/prelude.lua).
+constexpr const char* kMark = "#";
 
 std::string tag(const ShowId& show) { return "{" + show.str() + "}"; }
 
@@ -62,17 +76,13 @@ std::vector<std::string> show_keys(const ShowId& show) {
 
 std::string hold_index_key(const HoldId& hold) { return "hold_show:" + hold.str(); }
 
-std::int64_t now_ms() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
-
 void append(std::vector<std::string>& args, const std::vector<SeatId>& seats) {
     for (const auto& s : seats) args.push_back(s.str());
 }
 
-// A hold record as the scripts store it: {u: user, s: seats, e: expiry ms, st: status, o: order}.
-Hold read_hold(const std::string& json, const HoldId& id, const ShowId& show) {
+// A hold record as the scripts store it: {u: user, s: seats, e: expiry ms, st: status, o: order,
+// c: end of a claim}, judged at `now_ms` (Redis's clock).
+Hold read_hold(const std::string& json, const HoldId& id, const ShowId& show, std::int64_t now_ms) {
     auto value = boost::json::parse(json);
     const auto& o = value.as_object();
     Hold h;
@@ -83,7 +93,7 @@ Hold read_hold(const std::string& json, const HoldId& id, const ShowId& show) {
     h.expires_ms = o.at("e").to_number<std::int64_t>();
     auto stored = kHoldStatusNames.parse(o.at("st").as_string());
     if (!stored) throw BackendUnavailable("Redis holds a hold record with an unknown status");
-    h.status = lifecycle::hold_status_at(*stored, h.expires_ms, now_ms());
+    h.status = lifecycle::hold_status_at(*stored, h.expires_ms, now_ms);
     if (auto* order = o.if_contains("o"); order && order->is_string()) h.order = OrderId(std::string(order->as_string()));
     return h;
 }
@@ -121,16 +131,30 @@ void SeatStore::remember_map(const ShowId& show, RememberedMap map) {
 
 boost::asio::awaitable<redis::Value> SeatStore::run_script(const redis::Script& script, const ShowId& show,
                                                            std::vector<std::string> args) {
-    auto reply = co_await redis_.eval(script, show_keys(show), args);
+    auto keys = show_keys(show);
+    auto reply = co_await redis_.eval(script, keys, args);
     expect_array(reply);
     co_return reply;
 }
 
-boost::asio::awaitable<void> SeatStore::rebuild(const ShowId& show) {
+boost::asio::awaitable<redis::Value> SeatStore::run_script_on_show(const redis::Script& script, const ShowId& show,
+                                                                   const std::vector<std::string>& args) {
+    auto reply = co_await run_script(script, show, args);
+    if (word(reply, 0) != "REBUILD") co_return reply;
+    // The show's state is missing (a new show, or Redis lost it): build it, then try once more.
+    co_await resync(show, ResyncMode::IfMissing);
+    co_return co_await run_script(script, show, args);
+}
+
+boost::asio::awaitable<void> SeatStore::resync(const ShowId& show) { co_await resync(show, ResyncMode::Always); }
+
+boost::asio::awaitable<void> SeatStore::resync(const ShowId& show, ResyncMode mode) {
     auto r = co_await db_.query(kShowSeatState, show);
     if (r.empty()) co_return;
     pg::Row state = r.front();
-    std::vector<std::string> args{random_uuid(), state.boolean("cancelled") ? "1" : "0"};
+    std::vector<std::string> args{mode == ResyncMode::Always ? "always" : "missing", random_uuid(),
+                                  state.boolean("cancelled") ? "1" : "0", state.str("version"),
+                                  state.str("expire_at_ms")};
     std::vector<std::string> sold, pending;
     auto order_seats = boost::json::parse(state.text("seats"));
     for (const auto& row : order_seats.as_array()) {
@@ -148,37 +172,17 @@ boost::asio::awaitable<void> SeatStore::rebuild(const ShowId& show) {
     args.push_back(std::to_string(sold.size()));
     args.insert(args.end(), sold.begin(), sold.end());
     args.insert(args.end(), pending.begin(), pending.end());
-    co_await redis_.eval(kRebuild, show_keys(show), args);
+    auto keys = show_keys(show);
+    co_await redis_.eval(kResync, keys, args);
 }
 
 boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo& show, const UserId& user,
                                                                   const std::vector<SeatId>& seats, int ttl_seconds) {
     HoldId hold_id(random_uuid());
     std::int64_t ttl_ms = static_cast<std::int64_t>(ttl_seconds) * 1000;
-    auto keys = show_keys(show.show_id);
     std::vector<std::string> args{user.str(), hold_id.str(), std::to_string(ttl_ms), std::to_string(kHoldRetentionMs)};
     append(args, seats);
-    std::vector<std::string> script{"EVALSHA", kCreateHold.sha, std::to_string(keys.size())};
-    script.insert(script.end(), keys.begin(), keys.end());
-    script.insert(script.end(), args.begin(), args.end());
-    // The lookup index travels in the same write as the script: one round trip for a new hold.
-    std::vector<std::vector<std::string>> commands{
-        script,
-        {"SET", hold_index_key(hold_id), show.show_id.str(), "PX", std::to_string(ttl_ms + kHoldRetentionMs + 60'000)}};
-
-    redis::Value reply;
-    for (int attempt = 0;; ++attempt) {
-        auto replies = co_await redis_.pipeline(commands);
-        reply = std::move(replies[0]);
-        // After a Redis restart the script is unknown: Client::eval sends its body.
-        if (reply.is_error() && reply.str.rfind("NOSCRIPT", 0) == 0) reply = co_await redis_.eval(kCreateHold, keys, args);
-        expect_array(reply);
-        if (word(reply, 0) == "REBUILD" && attempt == 0) {
-            co_await rebuild(show.show_id);
-            continue;
-        }
-        break;
-    }
+    auto reply = co_await run_script_on_show(kCreateHold, show.show_id, args);
     const std::string& verdict = word(reply, 0);
     if (verdict == "TAKEN") co_return taken_outcome(reply, show);
     Outcome out;
@@ -193,6 +197,10 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo
     out.hold.user = user;
     out.hold.seats = seats;
     out.hold.expires_ms = reply.elements.at(1).integer;
+    // Only a hold that was granted is indexed: a refused request writes nothing.
+    std::vector<std::string> index{"SET", hold_index_key(hold_id), show.show_id.str(), "PX",
+                                   std::to_string(ttl_ms + kHoldRetentionMs + 60'000)};
+    co_await redis_.command(std::move(index));
     remember_hold_show(hold_id, show.show_id);
     co_return out;
 }
@@ -201,20 +209,16 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::change_hold(const ShowInfo
                                                                   const HoldId& hold, const std::vector<SeatId>& seats) {
     std::vector<std::string> args{user.str(), hold.str()};
     append(args, seats);
-    redis::Value reply;
-    for (int attempt = 0;; ++attempt) {
-        reply = co_await run_script(kChangeHold, show.show_id, args);
-        if (word(reply, 0) != "REBUILD" || attempt > 0) break;
-        co_await rebuild(show.show_id);
-    }
+    auto reply = co_await run_script_on_show(kChangeHold, show.show_id, args);
     const std::string& verdict = word(reply, 0);
     Outcome out;
     if (verdict == "TAKEN") co_return taken_outcome(reply, show);
     if (verdict == "NOT_FOUND" || verdict == "REBUILD") out.kind = Outcome::Kind::NotFound;
     else if (verdict == "NOT_BOOKABLE") out.kind = Outcome::Kind::NotBookable;
+    else if (verdict == "CLAIMED") out.kind = Outcome::Kind::Claimed;
     else {
         out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
-        out.hold = read_hold(word(reply, 1), hold, show.show_id);
+        out.hold = read_hold(word(reply, 1), hold, show.show_id, clock_.now_ms());
     }
     co_return out;
 }
@@ -227,9 +231,11 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::release_hold(const ShowId&
     Outcome out;
     if (verdict == "NOT_FOUND") {
         out.kind = Outcome::Kind::NotFound;
+    } else if (verdict == "CLAIMED") {
+        out.kind = Outcome::Kind::Claimed;
     } else {
         out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
-        out.hold = read_hold(word(reply, 1), hold, show);
+        out.hold = read_hold(word(reply, 1), hold, show, clock_.now_ms());
     }
     co_return out;
 }
@@ -238,6 +244,7 @@ boost::asio::awaitable<std::optional<ShowId>> SeatStore::show_of_hold(const Hold
     if (auto known = hold_shows_.find(hold); known != hold_shows_.end()) co_return known->second;
     std::vector<std::string> get{"GET", hold_index_key(hold)};
     auto reply = co_await redis_.command(std::move(get));
+    if (reply.is_error()) redis::throw_error_reply(reply);
     if (reply.type != redis::Value::Type::String) co_return std::nullopt;
     ShowId show(reply.str);
     remember_hold_show(hold, show);
@@ -249,15 +256,16 @@ boost::asio::awaitable<std::optional<Hold>> SeatStore::find_hold(const UserId& u
     if (!show) co_return std::nullopt;
     std::vector<std::string> get{"HGET", "holds:" + tag(*show), hold.str()};
     auto reply = co_await redis_.command(std::move(get));
+    if (reply.is_error()) redis::throw_error_reply(reply);
     if (reply.type != redis::Value::Type::String) co_return std::nullopt;
-    Hold h = read_hold(reply.str, hold, *show);
+    Hold h = read_hold(reply.str, hold, *show, clock_.now_ms());
     if (h.user != user) co_return std::nullopt;
     co_return h;
 }
 
 boost::asio::awaitable<std::shared_ptr<const LiveSeats>> SeatStore::seat_map(const ShowInfo& show) {
     std::string t = tag(show.show_id);
-    if (auto cached = seat_maps_.find(show.show_id); cached != seat_maps_.end() && now_ms() < cached->second.valid_until_ms) {
+    if (auto cached = seat_maps_.find(show.show_id); cached != seat_maps_.end() && clock_.now_ms() < cached->second.valid_until_ms) {
         std::vector<std::string> version{"HMGET", "show:" + t, "init", "v"};
         auto reply = co_await redis_.command(std::move(version));
         // (The map may have been dropped while this waited: look it up again.)
@@ -267,7 +275,7 @@ boost::asio::awaitable<std::shared_ptr<const LiveSeats>> SeatStore::seat_map(con
             co_return cached->second.seats;
     }
     for (int attempt = 0;; ++attempt) {
-        std::int64_t now = now_ms();
+        std::int64_t now = clock_.now_ms();
         // The version is read first: a change landing between these commands makes the stored
         // version older than the data, which only causes one extra full read later.
         std::vector<std::vector<std::string>> commands{
@@ -277,17 +285,26 @@ boost::asio::awaitable<std::shared_ptr<const LiveSeats>> SeatStore::seat_map(con
              "WITHSCORES", "LIMIT", "0", "1"},
             {"SMEMBERS", "sold:" + t}};
         auto replies = co_await redis_.pipeline(std::move(commands));
+        for (const auto& r : replies)
+            if (r.is_error()) redis::throw_error_reply(r);
         if (word(replies[0], 0).empty() && attempt == 0) {
-            co_await rebuild(show.show_id);
+            co_await resync(show.show_id, ResyncMode::IfMissing);
             continue;
         }
         auto seats = std::make_shared<LiveSeats>();
         for (auto& v : replies[1].elements) seats->held.emplace_back(std::move(v.str));
-        for (auto& v : replies[3].elements) seats->sold.emplace_back(std::move(v.str));
+        for (auto& v : replies[3].elements)
+            if (v.str != kMark) seats->sold.emplace_back(std::move(v.str));
         show.sort_seats(seats->held);
         show.sort_seats(seats->sold);
         std::int64_t valid_until = replies[2].elements.size() == 2 ? std::stoll(replies[2].elements[1].str) : INT64_MAX;
-        remember_map(show.show_id, {word(replies[0], 0), word(replies[0], 1), valid_until, seats});
+        // Field by field: g++ 12 destroys the temporaries of a braced initialiser in a coroutine twice.
+        RememberedMap map;
+        map.epoch = word(replies[0], 0);
+        map.version = word(replies[0], 1);
+        map.valid_until_ms = valid_until;
+        map.seats = seats;
+        remember_map(show.show_id, std::move(map));
         co_return seats;
     }
 }
@@ -314,14 +331,63 @@ boost::asio::awaitable<void> SeatStore::free_order_seats(const ShowId& show, con
     co_await run_script(kFreeOrderSeats, show, std::move(args));
 }
 
-boost::asio::awaitable<void> SeatStore::cancel_show(const ShowId& show) {
-    std::vector<std::string> args{random_uuid()};
-    co_await run_script(kCancelShow, show, std::move(args));
+boost::asio::awaitable<SeatStore::Outcome> SeatStore::claim_hold(const ShowInfo& show, const UserId& user,
+                                                                 const HoldId& hold, std::chrono::milliseconds claim) {
+    std::vector<std::string> args{user.str(), hold.str(), std::to_string(claim.count())};
+    auto reply = co_await run_script_on_show(kClaimHold, show.show_id, args);
+    const std::string& verdict = word(reply, 0);
+    Outcome out;
+    if (verdict == "TAKEN") co_return taken_outcome(reply, show);
+    if (verdict == "NOT_BOOKABLE" || verdict == "REBUILD") out.kind = Outcome::Kind::NotBookable;
+    else if (verdict == "NOT_FOUND") out.kind = Outcome::Kind::NotFound;
+    else {
+        out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
+        out.hold = read_hold(word(reply, 1), hold, show.show_id, clock_.now_ms());
+    }
+    co_return out;
+}
+
+boost::asio::awaitable<std::vector<SeatStore::SeatVersion>> SeatStore::seat_versions() {
+    auto rows = co_await db_.query(kSeatVersions);
+    std::vector<SeatVersion> out;
+    out.reserve(static_cast<std::size_t>(rows.size()));
+    for (pg::Row row : rows) {
+        SeatVersion v;
+        v.show = ShowId(row.text("show_id"));
+        v.version = row.integer("version");
+        out.push_back(std::move(v));
+    }
+    co_return out;
+}
+
+boost::asio::awaitable<std::vector<SeatStore::RedisSeatState>> SeatStore::inspect(const std::vector<ShowId>& shows) {
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(shows.size() * 4);
+    for (const auto& show : shows) {
+        std::string t = tag(show);
+        commands.push_back({"HMGET", "show:" + t, "init", "applied"});
+        commands.push_back({"SISMEMBER", "sold:" + t, kMark});
+        commands.push_back({"HEXISTS", "seats:" + t, kMark});
+        commands.push_back({"ZSCORE", "seat_expiry:" + t, kMark});
+    }
+    auto replies = co_await redis_.pipeline(std::move(commands));
+    for (const auto& r : replies)
+        if (r.is_error()) redis::throw_error_reply(r);
+    std::vector<RedisSeatState> out(shows.size());
+    for (std::size_t i = 0; i < shows.size(); ++i) {
+        const auto& show = replies[4 * i];
+        out[i].initialized = !word(show, 0).empty();
+        const std::string& applied = word(show, 1);
+        out[i].applied = applied.empty() ? 0 : std::stoll(applied);
+        out[i].intact = replies[4 * i + 1].integer == 1 && replies[4 * i + 2].integer == 1 &&
+                        replies[4 * i + 3].type == redis::Value::Type::String;
+    }
+    co_return out;
 }
 
 std::vector<std::vector<std::string>> SeatStore::count_commands(const std::vector<ShowId>& shows) const {
     // Held and sold seats both have a score above now: one ZCOUNT per show.
-    std::string now = "(" + std::to_string(now_ms());
+    std::string now = "(" + std::to_string(clock_.now_ms());
     std::vector<std::vector<std::string>> commands;
     commands.reserve(shows.size());
     for (const auto& id : shows) commands.push_back({"ZCOUNT", "seat_expiry:" + tag(id), now, "+inf"});

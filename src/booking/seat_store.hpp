@@ -5,6 +5,7 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -15,6 +16,7 @@
 namespace pg { class Pool; }
 namespace redis {
 class Client;
+class ServerClock;
 struct Script;
 struct Value;
 }  // namespace redis
@@ -33,7 +35,8 @@ struct LiveSeats {
 // atomic, all or nothing.
 //
 // Per show:  show:{S}         hash   init (state loaded from PostgreSQL), cancelled, v (bumped by
-//                                   every change), pruned (when expired entries were last dropped)
+//                                   every change), pruned (when expired entries were last dropped),
+//                                   applied (order changes applied, against PostgreSQL's seat version)
 //            sold:{S}         set    seats of confirmed orders
 //            seats:{S}        hash   seat → owner (a hold id, or order:<id> for an unpaid order)
 //            seat_expiry:{S}  zset   seat → expiry (ms); an owner is only live before its expiry;
@@ -43,17 +46,20 @@ struct LiveSeats {
 //            hold_expiry:{S}  zset   hold id → when its record may be forgotten (expiry + 1 h)
 // Global:    hold_show:<id>   string the show of a hold, to find it by id alone
 //
-// If the show's state is missing (a new show, or Redis lost its data) it is rebuilt from
-// PostgreSQL (orders and order_seats) before the operation runs.
+// Every key but show:{S} carries a sentinel entry ('#'), so a key that is missing was lost, and all
+// of them expire a day after the show ends. If the show's state is missing (a new show, or Redis
+// lost its data) it is rebuilt from PostgreSQL (orders and order_seats) before the operation runs;
+// the seat reconciler (jobs/seat_reconciler.cpp) rebuilds it when Redis has fallen behind.
 //
 // One per worker: it remembers, for that worker's thread alone, which show each hold it has seen
 // belongs to and the seat maps it last read.
 class SeatStore : public catalog::SeatCounts {
 public:
-    SeatStore(redis::Client& redis, pg::Pool& db) : redis_(redis), db_(db) {}
+    SeatStore(redis::Client& redis, pg::Pool& db, const redis::ServerClock& clock)
+        : redis_(redis), db_(db), clock_(clock) {}
 
     struct Outcome {
-        enum class Kind { Ok, Taken, NotBookable, NotFound, WrongState };
+        enum class Kind { Ok, Taken, NotBookable, NotFound, WrongState, Claimed };
         Kind kind = Kind::Ok;
         std::vector<SeatId> taken;  // for Taken, in layout order
         Hold hold;                  // for Ok and WrongState
@@ -72,6 +78,11 @@ public:
     boost::asio::awaitable<std::optional<Hold>> find_hold(const UserId& user, const HoldId& hold);
     // The show a hold belongs to, if the hold is known.
     boost::asio::awaitable<std::optional<ShowId>> show_of_hold(const HoldId& hold);
+    // Keeps a HELD hold's seats its own for `claim` while its order is written (claim_hold.lua).
+    // Ok with the hold, or NotFound (also another user's), WrongState with the hold (not HELD on
+    // Redis's clock, CONVERTED included), Taken, NotBookable.
+    boost::asio::awaitable<Outcome> claim_hold(const ShowInfo& show, const UserId& user, const HoldId& hold,
+                                               std::chrono::milliseconds claim);
 
     // Orders (PostgreSQL has already committed the change; these bring Redis in line with it).
     // An order's seats stay locked in Redis until the order's expiry plus a grace period: the
@@ -83,7 +94,22 @@ public:
                                                   const std::vector<SeatId>& seats);
     boost::asio::awaitable<void> free_order_seats(const ShowId& show, const OrderId& order, bool were_sold,
                                                   const std::vector<SeatId>& seats);
-    boost::asio::awaitable<void> cancel_show(const ShowId& show);
+    // Rebuilds the show's seats from PostgreSQL, keeping the live holds on seats it leaves free.
+    boost::asio::awaitable<void> resync(const ShowId& show);
+
+    // For the seat reconciler: PostgreSQL's seat version of every show that has not ended and has
+    // had orders, and what Redis holds of each show.
+    struct SeatVersion {
+        ShowId show;
+        std::int64_t version = 0;
+    };
+    boost::asio::awaitable<std::vector<SeatVersion>> seat_versions();
+    struct RedisSeatState {
+        bool initialized = false;  // the show's state is there
+        bool intact = false;       // every key that must be there is
+        std::int64_t applied = 0;  // order changes applied
+    };
+    boost::asio::awaitable<std::vector<RedisSeatState>> inspect(const std::vector<ShowId>& shows);
 
     // Live, never stale: a remembered map is used only after Redis confirms (one HMGET) that nothing
     // changed since and no held seat has expired.
@@ -100,14 +126,19 @@ private:
         std::shared_ptr<const LiveSeats> seats;
     };
 
-    boost::asio::awaitable<void> rebuild(const ShowId& show);
+    enum class ResyncMode { IfMissing, Always };
+    boost::asio::awaitable<void> resync(const ShowId& show, ResyncMode mode);
     boost::asio::awaitable<redis::Value> run_script(const redis::Script& script, const ShowId& show,
                                                     std::vector<std::string> args);
+    // run_script for the scripts that need the show's state (they answer REBUILD without it).
+    boost::asio::awaitable<redis::Value> run_script_on_show(const redis::Script& script, const ShowId& show,
+                                                            const std::vector<std::string>& args);
     void remember_hold_show(const HoldId& hold, const ShowId& show);
     void remember_map(const ShowId& show, RememberedMap map);
 
     redis::Client& redis_;
     pg::Pool& db_;
+    const redis::ServerClock& clock_;
     // Hold → show for the holds this worker created or looked up. The pair never changes, so a
     // remembered one is never stale (a hold that is gone is then simply not found in its show's
     // keys); a client's hold and its order usually arrive on one connection, hence one worker, and

@@ -12,7 +12,8 @@ template <class F> boost::asio::awaitable<void> tell_redis(std::string_view what
     try {
         co_await f();
     } catch (const std::exception& e) {
-        spdlog::warn("{} {}: Redis not updated: {}", what, subject, e.what());
+        spdlog::warn("{} {}: Redis not updated ({}); the seat reconciler will bring it in line", what, subject,
+                     e.what());
     }
 }
 
@@ -25,6 +26,13 @@ SeatStep seat_step(OrderStatus before, OrderStatus after) {
     if (before == OrderStatus::Confirmed && (after == OrderStatus::Refunded || after == OrderStatus::Cancelled))
         return SeatStep::FreeSold;
     return SeatStep::None;
+}
+
+bool needs_resync(const SeatStore::RedisSeatState& redis, std::int64_t pg_version_now,
+                  std::optional<std::int64_t> pg_version_a_pass_ago) {
+    if (!redis.initialized || !redis.intact) return true;
+    if (redis.applied > pg_version_now) return true;
+    return pg_version_a_pass_ago && redis.applied < *pg_version_a_pass_ago;
 }
 
 boost::asio::awaitable<void> SeatSync::order_created(const Hold& hold, const Order& order) {
@@ -45,7 +53,7 @@ boost::asio::awaitable<void> SeatSync::order_changed(const ShowId& show, const O
 
 boost::asio::awaitable<void> SeatSync::show_cancelled(const ShowId& show) {
     co_await tell_redis("show cancelled", show.str(), [&]() -> boost::asio::awaitable<void> {
-        co_await seats_.cancel_show(show);
+        co_await seats_.resync(show);
     });
 }
 

@@ -1,8 +1,10 @@
 #include "catalog/catalog.hpp"
 
+#include "catalog/movie_catalog.hpp"
 #include "catalog/movie_store.hpp"
 #include "catalog/movies.hpp"
 #include "catalog/show_listing.hpp"
+#include "catalog/show_schedule.hpp"
 #include "catalog/show_store.hpp"
 #include "catalog/shows.hpp"
 #include "catalog/venue_store.hpp"
@@ -11,11 +13,12 @@
 namespace marquee::catalog {
 
 Catalog::Catalog(pg::Pool& db, redis::Client& redis, const SeatCounts& seat_counts)
-    : redis_(redis),
-      movies_(std::make_unique<MovieStore>(db)),
+    : movie_store_(std::make_unique<MovieStore>(db)),
       venues_(std::make_unique<VenueStore>(db)),
       shows_(std::make_unique<ShowStore>(db)),
-      listing_(std::make_unique<ShowListing>(redis, seat_counts, *shows_, *movies_)) {}
+      movies_(std::make_unique<MovieCatalog>(redis, *movie_store_)),
+      listing_(std::make_unique<ShowListing>(redis, seat_counts, *shows_, *movie_store_)),
+      schedule_(std::make_unique<ShowSchedule>(redis, *shows_)) {}
 
 Catalog::~Catalog() = default;
 

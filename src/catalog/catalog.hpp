@@ -9,13 +9,15 @@ namespace redis { class Client; }
 
 namespace marquee::catalog {
 
+class MovieCatalog;
 class MovieStore;
 class ShowListing;
+class ShowSchedule;
 class ShowStore;
 class VenueStore;
 
 // The catalogue's part of one worker: its stores and services over that worker's PostgreSQL pool
-// and Redis connection (used by that worker's thread only, so nothing here needs a lock).
+// and Redis connection (used by that worker only, so nothing here needs a lock).
 class Catalog {
 public:
     Catalog(pg::Pool& db, redis::Client& redis, const SeatCounts& seat_counts);
@@ -23,20 +25,23 @@ public:
     Catalog(const Catalog&) = delete;
     Catalog& operator=(const Catalog&) = delete;
 
-    // For the response cache (catalog/cache.hpp).
-    redis::Client& redis() { return redis_; }
-    MovieStore& movies() { return *movies_; }
+    // The public movie list and pages (cached), and the admin's writes to movies.
+    MovieCatalog& movies() { return *movies_; }
     VenueStore& venues() { return *venues_; }
     ShowStore& shows() { return *shows_; }
     // Shows-by-date with live statuses; keeps this worker's hints between requests.
     ShowListing& listing() { return *listing_; }
+    // The admin's new shows.
+    ShowSchedule& schedule() { return *schedule_; }
 
 private:
-    redis::Client& redis_;
-    std::unique_ptr<MovieStore> movies_;
+    // Stores first: the services below hold references to them.
+    std::unique_ptr<MovieStore> movie_store_;
     std::unique_ptr<VenueStore> venues_;
     std::unique_ptr<ShowStore> shows_;
+    std::unique_ptr<MovieCatalog> movies_;
     std::unique_ptr<ShowListing> listing_;
+    std::unique_ptr<ShowSchedule> schedule_;
 };
 
 // The catalogue's public endpoints (docs/api.md §4) and its admin endpoints (docs/api.md §4, admin), served by

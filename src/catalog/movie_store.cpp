@@ -10,25 +10,27 @@ namespace {
 
 // ---- statements ---------------------------------------------------------------------------------
 
-// The text forms keep their columns' names on purpose: a bare ORDER BY name means the output column,
-// so ORDER BY rating / release_date below sorts by these texts, exactly as it did before they were
-// named. Renaming them would switch the sort to the numeric rating (a 10.0 would move to the top).
+// The text forms are named apart from their columns (rating_text), and ORDER BY names the table's
+// columns: a bare ORDER BY rating would sort by an output column of that name, the text, in which
+// "10.0" comes after "8.7", while the cursor compares numbers.
 #define MARQUEE_MOVIE_LIST                                                                                  \
-    "SELECT movie_id, title, thumbnail_url, rating::text AS rating, array_to_json(genres)::text AS genres_json, " \
-    "duration_mins, release_date::text AS release_date, language, format, age_rating "                      \
-    "FROM movies WHERE is_active AND release_date <= current_date "
+    "SELECT m.movie_id, m.title, m.thumbnail_url, m.rating::text AS rating_text, "                          \
+    "array_to_json(m.genres)::text AS genres_json, m.duration_mins, "                                       \
+    "m.release_date::text AS release_date_text, m.language, m.format, m.age_rating "                        \
+    "FROM movies m WHERE m.is_active AND m.release_date <= current_date "
 
 // $1 limit, $2/$3 the cursor (sort key, id) or NULL for the first page.
 constexpr pg::Statement kListTrending{
     "movies_trending",
     MARQUEE_MOVIE_LIST
-    "AND ($2::numeric IS NULL OR rating < $2::numeric OR (rating = $2::numeric AND movie_id > $3::uuid)) "
-    "ORDER BY rating DESC, movie_id LIMIT $1"};
+    "AND ($2::numeric IS NULL OR m.rating < $2::numeric OR (m.rating = $2::numeric AND m.movie_id > $3::uuid)) "
+    "ORDER BY m.rating DESC, m.movie_id LIMIT $1"};
 constexpr pg::Statement kListRecommended{
     "movies_recommended",
     MARQUEE_MOVIE_LIST
-    "AND ($2::date IS NULL OR release_date < $2::date OR (release_date = $2::date AND movie_id > $3::uuid)) "
-    "ORDER BY release_date DESC, movie_id LIMIT $1"};
+    "AND ($2::date IS NULL OR m.release_date < $2::date "
+    "OR (m.release_date = $2::date AND m.movie_id > $3::uuid)) "
+    "ORDER BY m.release_date DESC, m.movie_id LIMIT $1"};
 #undef MARQUEE_MOVIE_LIST
 
 constexpr pg::Statement kMovieDetails{
@@ -95,10 +97,10 @@ MovieSummary summary_of(const pg::Row& row) {
         .movie_id = MovieId(row.text("movie_id")),
         .title = row.str("title"),
         .thumbnail_url = row.optional_str("thumbnail_url"),
-        .rating = row.str("rating"),
+        .rating = row.str("rating_text"),
         .genres_json = row.str("genres_json"),
         .duration_mins = row.integer("duration_mins"),
-        .release_date = row.str("release_date"),
+        .release_date = row.str("release_date_text"),
         .language = row.optional_str("language"),
         .format = row.optional_str("format"),
         .age_rating = row.optional_str("age_rating"),

@@ -27,10 +27,10 @@ struct MovieSummary {
     MovieId movie_id;
     std::string title;
     std::optional<std::string> thumbnail_url;
-    std::string rating;       // exact decimal, e.g. 8.7
+    std::string rating;       // exact decimal, e.g. 8.7; the trending list's cursor key
     std::string genres_json;  // JSON array of strings
     std::int64_t duration_mins = 0;
-    std::string release_date;  // YYYY-MM-DD
+    std::string release_date;  // YYYY-MM-DD; the recommended list's cursor key
     std::optional<std::string> language, format, age_rating;
 };
 

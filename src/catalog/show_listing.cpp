@@ -29,7 +29,7 @@ boost::asio::awaitable<std::string> ShowListing::on_date(const ShowsOnDate& q) {
     std::vector<ShowId> guess;
     ResponseCache::Lookup cached;
     if (cacheable) {
-        // A copy: other requests of this thread may update the hint while this one waits.
+        // A copy: other requests of this worker may update the hint while this one waits.
         if (auto it = page_shows_.find(page_key); it != page_shows_.end()) guess = it->second;
         cached = co_await ResponseCache::lookup(redis_, shows_cache_key(q.movie), field,
                                                 seat_counts_.count_commands(guess));

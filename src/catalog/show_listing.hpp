@@ -20,7 +20,7 @@ class SeatCounts;
 class ShowStore;
 
 // Shows-by-date for one worker: the page from the response cache (or PostgreSQL), with each show's
-// status from its live seat count. Only this worker's thread uses it, so its hints need no lock.
+// status from its live seat count. Only this worker uses it, so its hints need no lock.
 class ShowListing {
 public:
     ShowListing(redis::Client& redis, const SeatCounts& seat_counts, ShowStore& shows, MovieStore& movies)

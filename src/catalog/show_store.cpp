@@ -1,8 +1,10 @@
 #include "catalog/show_store.hpp"
 
+#include "catalog/sql_fragments.hpp"
 #include "pg/pool.hpp"
 
 #include <stdexcept>
+#include <string_view>
 
 namespace marquee::catalog {
 
@@ -10,16 +12,11 @@ namespace {
 
 // ---- statements ---------------------------------------------------------------------------------
 
-// The UTC offset (seconds) a theatre's clock shows at instant `ts`: DST-correct, from PostgreSQL's
-// time zone database.
-#define MARQUEE_UTC_OFFSET(ts) \
-    "extract(epoch FROM (" ts " AT TIME ZONE t.timezone) - (" ts " AT TIME ZONE 'UTC'))::integer"
-
 // A show's start and end as instants with the theatre's offset at each (decoded by local_time).
 #define MARQUEE_SHOW_TIMES                                                                                 \
-    "extract(epoch FROM s.start_time)::bigint AS start_epoch, " MARQUEE_UTC_OFFSET("s.start_time")          \
-    " AS start_offset, extract(epoch FROM s.end_time)::bigint AS end_epoch, " MARQUEE_UTC_OFFSET("s.end_time") \
-    " AS end_offset, "
+    "extract(epoch FROM s.start_time)::bigint AS start_epoch, " MARQUEE_SQL_UTC_OFFSET("s.start_time")     \
+    " AS start_offset, extract(epoch FROM s.end_time)::bigint AS end_epoch, "                               \
+    MARQUEE_SQL_UTC_OFFSET("s.end_time") " AS end_offset, "
 
 #define MARQUEE_SHOW_JOINS \
     "FROM shows s JOIN theatres t ON t.theatre_id = s.theatre_id JOIN screens sc ON sc.screen_id = s.screen_id "
@@ -94,7 +91,9 @@ constexpr pg::Statement kMovieAndScreenExist{
 #undef MARQUEE_LISTED_SHOWS
 #undef MARQUEE_SHOW_JOINS
 #undef MARQUEE_SHOW_TIMES
-#undef MARQUEE_UTC_OFFSET
+
+// The constraint that keeps two live shows off one screen at once (sql/migrations/001_schema.sql).
+constexpr std::string_view kNoOverlappingShows = "shows_no_overlap";
 
 // ---- decoders -----------------------------------------------------------------------------------
 
@@ -185,14 +184,23 @@ boost::asio::awaitable<CreatedShow> ShowStore::create(const NewShow& show) {
     try {
         inserted = co_await db_.query(kInsertShow, show.movie, show.screen, show.start, show.price.to_decimal());
     } catch (const pg::Error& e) {
-        // The only exclusion constraint on shows: no two live shows on one screen at once.
-        if (e.kind != pg::ErrorKind::ExclusionViolation) throw;
+        if (!e.violates(kNoOverlappingShows)) throw;
         overlaps = true;
     }
-    if (overlaps) co_return CreatedShow{CreatedShow::Outcome::Overlap, {}};
-    if (!inserted.empty()) co_return CreatedShow{CreatedShow::Outcome::Created, inserted_id_of(inserted.front())};
+    // Field by field: g++ 12 destroys the temporaries of a braced initialiser in a coroutine twice.
+    CreatedShow created;
+    if (overlaps) {
+        created.outcome = CreatedShow::Outcome::Overlap;
+        co_return created;
+    }
+    if (!inserted.empty()) {
+        created.outcome = CreatedShow::Outcome::Created;
+        created.show_id = inserted_id_of(inserted.front());
+        co_return created;
+    }
     auto exists = co_await db_.query(kMovieAndScreenExist, show.movie, show.screen);
-    co_return CreatedShow{missing_of(exists.front()), {}};
+    created.outcome = missing_of(exists.front());
+    co_return created;
 }
 
 boost::asio::awaitable<std::optional<ShowSummary>> ShowStore::summary(const ShowId& show) {

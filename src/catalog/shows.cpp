@@ -1,9 +1,9 @@
 #include "catalog/shows.hpp"
 
-#include "catalog/cache.hpp"
 #include "catalog/catalog.hpp"
 #include "catalog/show_listing.hpp"
 #include "catalog/show_query.hpp"
+#include "catalog/show_schedule.hpp"
 #include "catalog/show_status.hpp"
 #include "catalog/show_store.hpp"
 #include "common/errors.hpp"
@@ -87,18 +87,8 @@ boost::asio::awaitable<http::Response> admin_create_show(Catalog& catalog, http:
     if (show.price.minor() <= 0) f.fail("price", "must be greater than 0");
     if (show.start <= now_epoch()) f.fail("startTime", "must be in the future");
 
-    CreatedShow created = co_await catalog.shows().create(show);
-    switch (created.outcome) {
-        case CreatedShow::Outcome::Created: break;
-        case CreatedShow::Outcome::Overlap:
-            throw ApiError::conflict("SHOW_OVERLAP", "another show is on this screen at that time");
-        case CreatedShow::Outcome::NoSuchMovie: throw ApiError::not_found("movie not found");
-        case CreatedShow::Outcome::NoSuchScreen: throw ApiError::not_found("screen not found");
-    }
-    auto summary = co_await catalog.shows().summary(created.show_id);
-    co_await ResponseCache::invalidate(catalog.redis(), shows_cache_key(show.movie));
-    if (!summary) throw ApiError::not_found("show not found");
-    co_return http::json_response(201, render_summary(*summary));
+    ShowSummary added = co_await catalog.schedule().add(show);
+    co_return http::json_response(201, render_summary(added));
 }
 
 }  // namespace marquee::catalog

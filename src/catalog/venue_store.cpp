@@ -2,6 +2,8 @@
 
 #include "pg/pool.hpp"
 
+#include <string_view>
+
 namespace marquee::catalog {
 
 namespace {
@@ -25,6 +27,11 @@ constexpr pg::Statement kInsertLayout{
     "SELECT $1, e.position, e.item->>'rowLabel', "
     "ARRAY(SELECT jsonb_array_elements_text(e.item->'seatNumbers')::integer), e.item->>'seatType' "
     "FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(item, position)"};
+
+// The constraints a new screen can run into, by the names PostgreSQL gave them
+// (sql/migrations/001_schema.sql, table screens).
+constexpr std::string_view kScreenOfTheatre = "screens_theatre_id_fkey";                 // no such theatre
+constexpr std::string_view kScreenNameInTheatre = "screens_theatre_id_screen_name_key";  // (theatre_id, screen_name)
 
 // ---- decoders -----------------------------------------------------------------------------------
 
@@ -58,12 +65,14 @@ boost::asio::awaitable<CreatedScreen> VenueStore::create_screen(const TheatreId&
         co_await tx.query(kInsertLayout, created.screen_id, s.layout_json);
         co_await tx.commit();
     } catch (const pg::Error& e) {
-        if (e.kind == pg::ErrorKind::ForeignKeyViolation)
-            created = {CreatedScreen::Outcome::NoSuchTheatre, {}};
-        else if (e.kind == pg::ErrorKind::UniqueViolation)  // (theatre_id, screen_name)
-            created = {CreatedScreen::Outcome::NameTaken, {}};
+        // Field by field: g++ 12 destroys the temporaries of a braced initialiser in a coroutine twice.
+        if (e.violates(kScreenOfTheatre))
+            created.outcome = CreatedScreen::Outcome::NoSuchTheatre;
+        else if (e.violates(kScreenNameInTheatre))
+            created.outcome = CreatedScreen::Outcome::NameTaken;
         else
             throw;
+        created.screen_id = ScreenId();
     }
     co_return created;
 }

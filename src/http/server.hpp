@@ -11,15 +11,15 @@
 
 namespace marquee::http {
 
-// Shared by all threads: graceful shutdown waits for in_flight to reach zero.
+// Shared by all workers: graceful shutdown waits for in_flight to reach zero.
 struct ServerState {
     std::atomic<int> in_flight{0};
     std::atomic<bool> stopping{false};
 };
 
-// The HTTP server: one acceptor, and connections dealt round-robin to the I/O threads, each served
-// entirely on its thread with that thread's services (no socket or service crosses threads). One
-// acceptor rather than one per thread with SO_REUSEPORT, so that a second process on the same port
+// The HTTP server: one acceptor, and connections dealt round-robin to the workers, each served
+// entirely on its worker's thread with that worker's routes (no socket or service crosses workers).
+// One acceptor rather than one per worker with SO_REUSEPORT, so that a second process on the same port
 // fails at start instead of silently sharing the port.
 class Server {
 public:

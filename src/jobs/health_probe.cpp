@@ -2,6 +2,7 @@
 
 #include "pg/pool.hpp"
 #include "redis/client.hpp"
+#include "redis/server_clock.hpp"
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -14,7 +15,8 @@ namespace {
 constexpr pg::Statement kPing{"health_ping", "SELECT 1"};
 }
 
-boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState& health) {
+boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState& health,
+                                          redis::ServerClock& clock) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
     for (;;) {
@@ -25,9 +27,14 @@ boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, He
             health.postgres_up = false;
         }
         try {
-            std::vector<std::string> ping{"PING"};
-            auto pong = co_await redis.command(std::move(ping));
-            health.redis_up = !pong.is_error();
+            std::vector<std::string> time{"TIME"};
+            std::int64_t sent = clock.local_ms();
+            auto reply = co_await redis.command(std::move(time));
+            std::int64_t received = clock.local_ms();
+            health.redis_up = !reply.is_error();
+            if (reply.type == redis::Value::Type::Array && reply.elements.size() == 2)
+                clock.observe(std::stoll(reply.elements[0].str) * 1000 + std::stoll(reply.elements[1].str) / 1000, sent,
+                              received);
         } catch (const std::exception&) {
             health.redis_up = false;
         }

@@ -4,7 +4,10 @@
 #include <atomic>
 
 namespace pg { class Pool; }
-namespace redis { class Client; }
+namespace redis {
+class Client;
+class ServerClock;
+}  // namespace redis
 
 namespace marquee::jobs {
 
@@ -16,7 +19,9 @@ struct HealthState {
 };
 
 // Pings PostgreSQL and Redis twice a second and records the outcome in `health`, so GET /api/health
-// answers from memory and reflects an outage (or recovery) within half a second.
-boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState& health);
+// answers from memory and reflects an outage (or recovery) within half a second. Redis is asked its
+// TIME, which also keeps `clock` in step with Redis's clock.
+boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState& health,
+                                          redis::ServerClock& clock);
 
 }  // namespace marquee::jobs

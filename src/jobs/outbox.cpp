@@ -38,6 +38,14 @@ constexpr pg::Statement kMarkFailed{
     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
     "next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts)::integer)) WHERE event_id = $1"};
 
+// Delivered events are kept for a week (to answer "was I notified?"), then removed a batch at a time,
+// oldest first along the primary key: the front of the table is where the old rows are.
+constexpr pg::Statement kRemoveDelivered{
+    "outbox_remove_delivered",
+    "DELETE FROM outbox WHERE event_id IN (SELECT event_id FROM outbox "
+    "  WHERE delivered_at IS NOT NULL AND created_at < now() - interval '7 days' ORDER BY event_id LIMIT 1000)"};
+constexpr std::chrono::minutes kRemoveEvery{1};
+
 struct Event {
     std::string id, type, payload;
     std::optional<std::string> error;  // set when the sink refused it
@@ -51,7 +59,18 @@ boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink
                                             boost::asio::thread_pool& blocking) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
+    auto next_removal = std::chrono::steady_clock::now();
     for (;;) {
+        if (std::chrono::steady_clock::now() >= next_removal) {
+            next_removal = std::chrono::steady_clock::now() + kRemoveEvery;
+            try {
+                // Batches until none is left to remove.
+                while ((co_await db.query(kRemoveDelivered)).affected() == 1000) {
+                }
+            } catch (const std::exception& e) {
+                spdlog::warn("outbox retention: {}", e.what());
+            }
+        }
         std::size_t delivered = 0, claimed = 0;
         try {
             auto tx = co_await db.begin();

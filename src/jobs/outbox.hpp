@@ -13,6 +13,7 @@ namespace marquee::jobs {
 // job processes never deliver one event at the same time, and a crash before the commit only means
 // the batch is delivered again. The sink runs on `blocking` (files and SMTP block).
 // A failed event is retried with exponential backoff (2^attempts seconds, at most 5 minutes).
+// Delivered events are removed a week after they were written.
 boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink,
                                             boost::asio::thread_pool& blocking);
 

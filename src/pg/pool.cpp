@@ -2,6 +2,8 @@
 
 #include "common/errors.hpp"
 
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -24,7 +26,26 @@ Lease::~Lease() {
 Pool::Pool(asio::any_io_executor executor, std::string url, int max_size)
     : executor_(std::move(executor)), url_(std::move(url)), max_size_(static_cast<std::size_t>(max_size)) {}
 
+Pool::Waiter::Waiter(Pool& pool_, asio::any_io_executor executor) : pool(pool_), timer(executor, kAcquireTimeout) {
+    pool.waiters_.push_back(this);
+}
+
+Pool::Waiter::~Waiter() { std::erase(pool.waiters_, this); }
+
+asio::awaitable<void> Pool::roll_back_then_release(Connection* conn) {
+    try {
+        co_await conn->simple("ROLLBACK");
+    } catch (const std::exception&) {
+        // The connection failed: it is reopened when next used.
+    }
+    release(conn);
+}
+
 void Pool::release(Connection* conn) {
+    if (conn->usable() && conn->in_transaction()) {
+        asio::co_spawn(executor_, roll_back_then_release(conn), asio::detached);
+        return;
+    }
     if (!waiters_.empty()) {
         Waiter* next = waiters_.front();
         waiters_.pop_front();
@@ -36,11 +57,7 @@ void Pool::release(Connection* conn) {
 }
 
 asio::awaitable<void> Pool::make_ready(Connection& conn) {
-    if (conn.usable()) {
-        // A transaction abandoned by an exception is still open: end it before reuse.
-        if (conn.in_transaction()) co_await conn.simple("ROLLBACK");
-        co_return;
-    }
+    if (conn.usable()) co_return;
     if (Clock::now() < down_until_) throw marquee::BackendUnavailable("PostgreSQL is unavailable");
     try {
         co_await conn.connect(Clock::now() + kConnectDeadline);
@@ -62,14 +79,10 @@ asio::awaitable<Lease> Pool::acquire() {
         all_.push_back(std::make_unique<Connection>(executor_, url_));
         conn = all_.back().get();
     } else {
-        Waiter waiter{asio::steady_timer(executor_, kAcquireTimeout)};
-        waiters_.push_back(&waiter);
+        Waiter waiter(*this, executor_);
         boost::system::error_code ec;
         co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (!waiter.granted) {
-            std::erase(waiters_, &waiter);
-            throw marquee::BackendUnavailable("no PostgreSQL connection became free in time");
-        }
+        if (!waiter.granted) throw marquee::BackendUnavailable("no PostgreSQL connection became free in time");
         conn = waiter.granted;
     }
     Lease lease(this, conn);

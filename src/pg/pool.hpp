@@ -50,7 +50,7 @@ private:
 };
 
 // A transaction on one leased connection. Commit it explicitly; one that is dropped (an exception,
-// a client error) is rolled back before its connection serves anyone else.
+// a client error, an early return) is rolled back as soon as it is dropped.
 class Transaction {
 public:
     explicit Transaction(Lease lease) : lease_(std::move(lease)) {}
@@ -80,11 +80,20 @@ public:
 
 private:
     friend class Lease;
+    // Someone waiting for a connection. It leaves the queue when it is destroyed, however that
+    // happens (a timeout, or its coroutine discarded at shutdown), so release() never wakes a waiter
+    // that is gone.
     struct Waiter {
+        Waiter(Pool& pool, boost::asio::any_io_executor executor);
+        ~Waiter();
+        Pool& pool;
         boost::asio::steady_timer timer;
         Connection* granted = nullptr;
     };
     void release(Connection* conn);
+    // A transaction left open (its holder threw or returned early) is rolled back before the
+    // connection serves anyone else: at once, so its row locks do not outlive the request.
+    boost::asio::awaitable<void> roll_back_then_release(Connection* conn);
     boost::asio::awaitable<void> make_ready(Connection& conn);
 
     boost::asio::any_io_executor executor_;

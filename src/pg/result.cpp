@@ -20,11 +20,16 @@ Error::Error(const std::string& message, std::string sqlstate_, std::string cons
     : std::runtime_error(message), kind(kind_of(sqlstate_)), sqlstate(std::move(sqlstate_)),
       constraint(std::move(constraint_)) {}
 
+Result::Result(PGresult* r) : res_(r, &PQclear) {
+    int n = PQnfields(r);
+    names_.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) names_.emplace_back(PQfname(r, i));
+}
+
 int Row::index(std::string_view column) const {
-    PGresult* r = result_.raw();
-    int n = r ? PQnfields(r) : 0;
-    for (int i = 0; i < n; ++i)
-        if (column == PQfname(r, i)) return i;
+    const auto& names = result_.names_;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == column) return static_cast<int>(i);
     throw std::logic_error("the statement returns no column named " + std::string(column));
 }
 

@@ -67,7 +67,7 @@ private:
 class Result {
 public:
     Result() = default;
-    explicit Result(PGresult* r) : res_(r, &PQclear) {}
+    explicit Result(PGresult* r);
 
     int size() const { return res_ ? PQntuples(res_.get()) : 0; }
     bool empty() const { return size() == 0; }
@@ -94,6 +94,9 @@ private:
     friend class Row;
     PGresult* raw() const { return res_.get(); }
     std::shared_ptr<PGresult> res_;
+    // The column names, read once per result: a row looks a column up by comparing lengths first,
+    // which rejects almost every other column without looking at a character.
+    std::vector<std::string_view> names_;
 };
 
 }  // namespace pg

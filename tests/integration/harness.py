@@ -289,6 +289,17 @@ class ServerTestCase(unittest.TestCase):
         return r.json
 
 
+def wait_for(predicate, timeout=15):
+    """Polls until predicate() is truthy (and returns its value) or the time is up (returns it once more)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    return predicate()
+
+
 def psql(sql):
     """Runs SQL against the test database (for set-ups the API rightly refuses, like a past show)."""
     return subprocess.run(["psql", DATABASE_URL, "-tAqc", sql], capture_output=True, text=True, check=True).stdout.strip()

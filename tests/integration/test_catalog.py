@@ -121,6 +121,33 @@ class MoviesTest(ServerTestCase):
         self.assertEqual(default.status, 200)
         self.assertLessEqual(len(default.json["items"]), 20)
 
+    def test_trending_compares_ratings_as_numbers_on_every_page(self):
+        # As text, "10.0" sorts after "8.7"; the list and its cursors compare the numbers.
+        ten = self.create_movie(rating=10)["movieId"]
+        eight = self.create_movie(rating=8.7)["movieId"]
+        for movie_id in (ten, eight):  # hidden afterwards, so that 10s do not pile up at the top over runs
+            self.addCleanup(self.call, "PATCH", f"/api/v1/admin/movies/{movie_id}", {"isActive": False},
+                            token=self.admin)
+        items, _ = self.walk("trending", 50)
+        ids = [m["movieId"] for m in items]
+        self.assertLess(ids.index(ten), ids.index(eight))
+        self.assertEqual(items[ids.index(ten)]["rating"], 10)
+        self.assertEqual(items, sorted(items, key=lambda m: (-m["rating"], m["movieId"])))
+
+        # One movie a page, from the top past both: the same order, each movie once.
+        paged, cursor = [], None
+        while eight not in paged:
+            r = self.call("GET", "/api/v1/movies?category=trending&limit=1" + (f"&cursor={cursor}" if cursor else ""))
+            self.assertEqual(r.status, 200, r)
+            self.assertEqual(len(r.json["items"]), 1, r)
+            paged.append(r.json["items"][0]["movieId"])
+            self.assertEqual(paged, ids[:len(paged)])
+            cursor = r.json["nextCursor"]
+            if cursor is None:
+                break
+        self.assertIn(ten, paged)
+        self.assertIn(eight, paged)
+
     def test_list_parameters_are_validated(self):
         for query in ("category=popular", "limit=0", "limit=51", "limit=ten", "cursor=%%%", "cursor=bm90LWEtY3Vyc29y"):
             self.assertError(self.call("GET", f"/api/v1/movies?{query}"), 400, "VALIDATION_ERROR")

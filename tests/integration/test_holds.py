@@ -183,6 +183,15 @@ class HoldsTest(ServerTestCase):
         self.assertError(anonymous, 401, "UNAUTHORIZED")  # refused, and without effect:
         self.assertEqual(status(), "SOLD_OUT")
 
+    def test_a_redis_that_refuses_writes_is_503_never_500(self):
+        redis_cli("CONFIG", "SET", "maxmemory-policy", "noeviction")
+        redis_cli("CONFIG", "SET", "maxmemory", "1")  # every write now answers -OOM
+        try:
+            self.assertError(self.hold(self.token(), ["A1"]), 503, "SERVICE_UNAVAILABLE")
+        finally:
+            redis_cli("CONFIG", "SET", "maxmemory", "0")
+        self.assertEqual(self.hold(self.token(), ["A1"]).status, 201)
+
     def test_state_is_rebuilt_after_redis_loses_everything(self):
         alice, bob = self.token(), self.token()
         self.assertEqual(self.hold(alice, ["A1"]).status, 201)

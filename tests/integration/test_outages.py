@@ -6,19 +6,10 @@ import time
 import unittest
 import uuid
 
-from harness import Proxy, Server, ServerTestCase
+from harness import Proxy, Server, ServerTestCase, wait_for
 
 PG_PORT = 5433
 REDIS_PORT = 6380
-
-
-def wait_for(predicate, timeout=10):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 class OutageTest(ServerTestCase):

@@ -1,4 +1,6 @@
 #include "catalog/listing_page.hpp"
+#include "catalog/movie_catalog.hpp"
+#include "catalog/movie_render.hpp"
 #include "catalog/movie_store.hpp"
 #include "catalog/screen_layout.hpp"
 #include "catalog/show_query.hpp"
@@ -61,6 +63,63 @@ TEST(MovieList, CursorsCarryTheSortKeyOfTheirOrder) {
     EXPECT_FALSE(is_sort_key(MovieOrder::Trending, "2025-12-19"));
     EXPECT_TRUE(is_sort_key(MovieOrder::Recommended, "2025-12-19"));
     EXPECT_FALSE(is_sort_key(MovieOrder::Recommended, "8.7"));
+}
+
+TEST(MovieList, CacheFieldIsOrderLimitAndCursorAsSent) {
+    MovieListQuery first;
+    first.order = MovieOrder::Trending;
+    first.limit = 20;
+    EXPECT_EQ(list_cache_field(first), "trending|20|");
+
+    MovieListQuery next;
+    next.limit = 1;
+    next.after = Cursor{"2025-12-19", "550e8400-e29b-41d4-a716-446655440001"};
+    next.cursor_text = encode_cursor(*next.after);
+    EXPECT_EQ(list_cache_field(next), "recommended|1|" + next.cursor_text);
+}
+
+TEST(MovieList, PageShowsLimitItemsAndACursorAfterTheLastOne) {
+    auto movie = [](std::string id, std::string rating) {
+        MovieSummary m;
+        m.movie_id = MovieId(std::move(id));
+        m.title = "T";
+        m.rating = std::move(rating);
+        m.genres_json = R"(["Drama"])";
+        m.duration_mins = 120;
+        m.release_date = "2024-01-01";
+        m.language = "English";
+        return m;
+    };
+    std::vector<MovieSummary> fetched{movie("m1", "10.0"), movie("m2", "8.7")};
+    std::string item = R"({"movieId":"m1","title":"T","thumbnailUrl":null,"rating":10.0,"genres":["Drama"],)"
+                       R"("durationMins":120,"releaseDate":"2024-01-01","language":"English","format":null,)"
+                       R"("ageRating":null})";
+    EXPECT_EQ(render_movie_list(MovieOrder::Trending, 1, fetched),
+              R"({"items":[)" + item + R"(],"nextCursor":")" + encode_cursor({"10.0", "m1"}) + R"("})");
+    // The rating as PostgreSQL wrote it is the cursor's sort key, digit for digit.
+    EXPECT_EQ(decode_cursor(encode_cursor(cursor_after(MovieOrder::Trending, fetched[0])))->sort_key, "10.0");
+    fetched.pop_back();
+    EXPECT_EQ(render_movie_list(MovieOrder::Trending, 1, fetched), R"({"items":[)" + item + R"(],"nextCursor":null})");
+}
+
+TEST(MoviePage, RendersEveryKeyInOrder) {
+    MovieDetails m;
+    m.movie_id = MovieId(std::string("m1"));
+    m.title = "Dune";
+    m.about = "Sand.";
+    m.rating = "8.5";
+    m.duration_mins = 166;
+    m.release_date = "2024-03-01";
+    m.format = "IMAX";
+    m.genres_json = R"(["Sci-Fi"])";
+    m.is_active = true;
+    m.cast_json = "[]";
+    m.crew_json = R"([{"name":"Denis Villeneuve","role":"Director","imageUrl":null}])";
+    EXPECT_EQ(render_movie_details(m),
+              R"({"movieId":"m1","title":"Dune","about":"Sand.","thumbnailUrl":null,"bannerUrl":null,"rating":8.5,)"
+              R"("durationMins":166,"ageRating":null,"releaseDate":"2024-03-01","language":null,"format":"IMAX",)"
+              R"("genres":["Sci-Fi"],"isActive":true,"cast":[],)"
+              R"("crew":[{"name":"Denis Villeneuve","role":"Director","imageUrl":null}]})");
 }
 
 TEST(ShowsQuery, ParsesNear) {

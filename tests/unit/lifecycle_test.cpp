@@ -34,11 +34,11 @@ TEST(Lifecycle, AHeldHoldExpiresAtItsDeadlineOnTheGivenClock) {
     EXPECT_EQ(lifecycle::hold_status_at(HoldStatus::Converted, 1000, 5000), HoldStatus::Converted);
 }
 
-TEST(Lifecycle, OnlyAHeldHoldBecomesAnOrder) {
-    EXPECT_EQ(code_of([] { lifecycle::require_orderable(hold_in(HoldStatus::Held)); }), "no error");
-    EXPECT_EQ(code_of([] { lifecycle::require_orderable(hold_in(HoldStatus::Expired)); }), "409 HOLD_EXPIRED");
-    EXPECT_EQ(code_of([] { lifecycle::require_orderable(hold_in(HoldStatus::Released)); }), "409 INVALID_STATE");
-    EXPECT_EQ(code_of([] { lifecycle::require_orderable(hold_in(HoldStatus::Converted)); }), "409 INVALID_STATE");
+TEST(Lifecycle, OnlyAHeldHoldChangesOrBecomesAnOrder) {
+    EXPECT_EQ(code_of([] { lifecycle::require_held(hold_in(HoldStatus::Held)); }), "no error");
+    EXPECT_EQ(code_of([] { lifecycle::require_held(hold_in(HoldStatus::Expired)); }), "409 HOLD_EXPIRED");
+    EXPECT_EQ(code_of([] { lifecycle::require_held(hold_in(HoldStatus::Released)); }), "409 INVALID_STATE");
+    EXPECT_EQ(code_of([] { lifecycle::require_held(hold_in(HoldStatus::Converted)); }), "409 INVALID_STATE");
 }
 
 TEST(Lifecycle, AnOrderCostsThePriceTimesItsSeatsExactly) {
@@ -115,4 +115,25 @@ TEST(Statuses, ParseWhatTheyRender) {
         EXPECT_EQ(kHoldStatusNames.parse(to_string(s)), s);
     EXPECT_EQ(to_string(OrderStatus::PaymentPending), "PAYMENT_PENDING");
     EXPECT_FALSE(kOrderStatusNames.parse("PAID"));
+}
+
+TEST(SeatSync, TheReconcilerRebuildsWhatIsMissingDamagedOrBehind) {
+    auto state = [](bool initialized, bool intact, std::int64_t applied) {
+        SeatStore::RedisSeatState s;
+        s.initialized = initialized;
+        s.intact = intact;
+        s.applied = applied;
+        return s;
+    };
+    // In step, or behind only by changes committed since the last pass (their steps are in flight).
+    EXPECT_FALSE(needs_resync(state(true, true, 7), 7, 7));
+    EXPECT_FALSE(needs_resync(state(true, true, 7), 9, 7));
+    EXPECT_FALSE(needs_resync(state(true, true, 7), 9, std::nullopt));
+    // Still missing a change PostgreSQL had a pass ago: lost (a failed step, an older copy of Redis).
+    EXPECT_TRUE(needs_resync(state(true, true, 6), 9, 7));
+    // More changes than PostgreSQL made: Redis's copy is not the one its count belongs to.
+    EXPECT_TRUE(needs_resync(state(true, true, 10), 9, 9));
+    // The state or one of its keys is gone.
+    EXPECT_TRUE(needs_resync(state(false, false, 0), 3, std::nullopt));
+    EXPECT_TRUE(needs_resync(state(true, false, 3), 3, 3));
 }

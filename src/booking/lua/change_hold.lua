@@ -1,4 +1,5 @@
--- ARGV: user, hold id, seats… → {'OK', hold} | {'TAKEN', seats…} | {'NOT_FOUND'} | {'STATE', hold} | …
+-- ARGV: user, hold id, seats… → {'OK', hold} | {'TAKEN', seats…} | {'NOT_FOUND'} | {'STATE', hold}
+--   | {'CLAIMED'} | {'REBUILD'} | {'NOT_BOOKABLE'}
 local problem = check_show()
 if problem then return {problem} end
 prune()
@@ -6,6 +7,7 @@ local user, id = ARGV[1], ARGV[2]
 local h = load_hold(id)
 if not h or h.u ~= user then return {'NOT_FOUND'} end
 if h.st ~= 'HELD' then return {'STATE', cjson.encode(h)} end
+if claimed(h) then return {'CLAIMED'} end
 local wanted = args_from(3)
 local taken = taken_seats(wanted, id)
 if #taken > 0 then

@@ -1,6 +1,6 @@
 -- A hold became an order: its seats now belong to the order until the order is paid, cancelled or
--- expires. PostgreSQL already committed the order, so the seats are claimed even if the hold lapsed
--- in the meantime (the order is the truth; a hold that slipped in would fail at its own order).
+-- expires. PostgreSQL already committed the order, written while claim_hold.lua's claim kept the
+-- seats the hold's own: nobody else can have taken them meanwhile.
 -- ARGV: user, hold id, order id, seat expiry ms, seats… → {'OK'} | {'NOT_FOUND'}
 -- No prune() here: holds and their changes do that; this script only moves seats to their order.
 local user, id, order, expires = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
@@ -27,4 +27,5 @@ if h then
   if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
 end
 touch()
+applied()
 return {'OK'}

@@ -6,7 +6,8 @@ local user, id, ttl, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(A
 local wanted = args_from(5)
 local previous = redis.call('HGET', USER_HOLDS, user)
 local old = previous and load_hold(previous)
-local mine = (old and old.st == 'HELD') and previous or false
+-- A hold being ordered is not replaced: its seats stay its own (and count as taken here).
+local mine = (old and old.st == 'HELD' and not claimed(old)) and previous or false
 local taken = taken_seats(wanted, mine)
 if #taken > 0 then
   table.insert(taken, 1, 'TAKEN')

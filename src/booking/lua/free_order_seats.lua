@@ -13,4 +13,5 @@ for i = 3, #ARGV do
   end
 end
 touch()
+applied()
 return {'OK'}

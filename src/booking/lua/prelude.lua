@@ -1,6 +1,12 @@
 -- Shared by every seat script, prepended to each: key names, Redis's clock, and the helpers that
 -- keep seats and holds consistent. KEYS are always the seven keys described in seat_store.hpp.
 local SHOW, SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+-- Every key but SHOW holds a sentinel entry from the moment resync.lua builds the show's state: no
+-- key is ever emptied (and so deleted, losing its expiry), and a key that is missing was lost. The
+-- sentinel is '#' (no seat or hold id looks like it; in USER_HOLDS the empty user, which no token
+-- has), with score 0 in the sorted sets: below any instant, so no range from "now" sees it.
+local MARK = '#'
+local USER_MARK = ''
 -- Sold seats are also in SEAT_EXP with this score (far past any expiry), so one ZCOUNT from now
 -- counts held and sold seats together. Must match kSoldScore in seat_store.cpp.
 local SOLD_SCORE = 9000000000000000
@@ -26,12 +32,12 @@ local PRUNE_SEATS, PRUNE_HOLDS = 500, 100
 local function prune()
   if pruned_at == nil then pruned_at = tonumber(redis.call('HGET', SHOW, 'pruned')) or 0 end
   if now() - pruned_at < PRUNE_EVERY_MS then return end
-  local seats = redis.call('ZRANGEBYSCORE', SEAT_EXP, '-inf', now(), 'LIMIT', 0, PRUNE_SEATS)
+  local seats = redis.call('ZRANGEBYSCORE', SEAT_EXP, '(0', now(), 'LIMIT', 0, PRUNE_SEATS)
   if #seats > 0 then
     redis.call('HDEL', SEATS, unpack(seats))
     redis.call('ZREM', SEAT_EXP, unpack(seats))
   end
-  local ids = redis.call('ZRANGEBYSCORE', HOLD_EXP, '-inf', now(), 'LIMIT', 0, PRUNE_HOLDS)
+  local ids = redis.call('ZRANGEBYSCORE', HOLD_EXP, '(0', now(), 'LIMIT', 0, PRUNE_HOLDS)
   for _, id in ipairs(ids) do
     local raw = redis.call('HGET', HOLDS, id)
     if raw then
@@ -50,6 +56,18 @@ end
 -- seat map can tell with one HMGET whether it is still current.
 local function touch()
   redis.call('HINCRBY', SHOW, 'v', 1)
+end
+
+-- An order change PostgreSQL committed has been applied here: counted against the show's seat
+-- version in PostgreSQL (migration 007) by the seat reconciler.
+local function applied()
+  redis.call('HINCRBY', SHOW, 'applied', 1)
+end
+
+-- A hold that an order is being written for: its seats stay its own until the claim ends, whatever
+-- the hold's own expiry, and nobody else may change, release or replace it meanwhile.
+local function claimed(h)
+  return h.c ~= nil and h.c > now()
 end
 
 local function check_show()

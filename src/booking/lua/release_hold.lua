@@ -1,9 +1,10 @@
--- ARGV: user, hold id → {'OK', hold} | {'NOT_FOUND'} | {'STATE', hold}
+-- ARGV: user, hold id → {'OK', hold} | {'NOT_FOUND'} | {'STATE', hold} | {'CLAIMED'}
 prune()
 local user, id = ARGV[1], ARGV[2]
 local h = load_hold(id)
 if not h or h.u ~= user then return {'NOT_FOUND'} end
 if h.st == 'CONVERTED' then return {'STATE', cjson.encode(h)} end
+if claimed(h) then return {'CLAIMED'} end
 if h.st == 'HELD' then
   free_seats(id, h.s)
   h.st = 'RELEASED'

@@ -8,4 +8,5 @@ for i = 2, #ARGV do
   redis.call('ZADD', SEAT_EXP, SOLD_SCORE, seat)
 end
 touch()
+applied()
 return {'OK'}

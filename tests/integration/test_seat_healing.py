@@ -1,0 +1,361 @@
+"""Seat state that heals itself (docs/architecture.md, "Redis follows PostgreSQL"): Redis converges to
+PostgreSQL after any loss, a hold is honoured or cleanly refused, one clock decides time-based
+answers, and Redis's storage does not grow for ever."""
+
+import socket
+import threading
+import time
+import unittest
+import uuid
+
+from harness import REDIS_URL, Proxy, Server, ServerTestCase, psql, redis_cli, wait_for
+
+CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+919876543210"}
+PG_PORT = 5433
+REDIS_PORT = int(REDIS_URL.rsplit(":", 1)[1].split("/")[0])
+REDIS_DB = REDIS_URL.rsplit("/", 1)[1]
+# What docs/architecture.md promises: agreement with PostgreSQL within 5 seconds of a loss.
+CONVERGENCE_SECONDS = 5
+
+
+class Resp:
+    """Just enough of a Redis client to copy keys byte for byte (DUMP/RESTORE carry binary)."""
+
+    def __init__(self):
+        self.sock = socket.create_connection(("127.0.0.1", REDIS_PORT))
+        self.buf = b""
+        self.command("SELECT", REDIS_DB)
+
+    def command(self, *args):
+        out = b"*%d\r\n" % len(args)
+        for a in args:
+            a = a if isinstance(a, bytes) else str(a).encode()
+            out += b"$%d\r\n%s\r\n" % (len(a), a)
+        self.sock.sendall(out)
+        return self._reply()
+
+    def _line(self):
+        while b"\r\n" not in self.buf:
+            self.buf += self.sock.recv(65536)
+        line, self.buf = self.buf.split(b"\r\n", 1)
+        return line
+
+    def _reply(self):
+        line = self._line()
+        kind, rest = line[:1], line[1:]
+        if kind in (b"+", b":"):
+            return int(rest) if kind == b":" else rest.decode()
+        if kind == b"-":
+            raise RuntimeError(rest.decode())
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            while len(self.buf) < n + 2:
+                self.buf += self.sock.recv(65536)
+            data, self.buf = self.buf[:n], self.buf[n + 2:]
+            return data
+        if kind == b"*":
+            n = int(rest)
+            return None if n < 0 else [self._reply() for _ in range(n)]
+        raise RuntimeError(f"unexpected reply {line!r}")
+
+    def keys_of_show(self, show_id):
+        return self.command("KEYS", f"*{{{show_id}}}*")
+
+    def snapshot(self, show_id):
+        """Every key of the show, as DUMP and PTTL see it: what a replica had."""
+        return [(k, self.command("DUMP", k), self.command("PTTL", k)) for k in self.keys_of_show(show_id)]
+
+    def restore(self, show_id, snapshot):
+        """Puts the show's keys back to the snapshot: a failover to a replica that missed the writes since."""
+        for k in self.keys_of_show(show_id):
+            self.command("DEL", k)
+        for k, dump, pttl in snapshot:
+            self.command("RESTORE", k, max(pttl, 0), dump, "REPLACE")
+
+    def close(self):
+        self.sock.close()
+
+
+class BookingSteps:
+    def buyer(self, server=None):
+        return (server or self.server).token("buyer-" + uuid.uuid4().hex[:10])
+
+    def hold(self, token, show_id, seats, server=None):
+        return (server or self.server).request(
+            "POST", "/api/v1/holds", {"showId": show_id, "seatIds": seats, "quantity": len(seats)}, token=token)
+
+    def order(self, token, hold_id, server=None):
+        return (server or self.server).request("POST", "/api/v1/orders", {"holdId": hold_id, "customer": CUSTOMER},
+                                               token=token)
+
+    def pay(self, token, order_id, server=None):
+        return (server or self.server).request("POST", f"/api/v1/orders/{order_id}/confirm-payment", token=token)
+
+    def cancel(self, token, order_id, server=None):
+        return (server or self.server).request("POST", f"/api/v1/orders/{order_id}/cancel", token=token)
+
+    def seat_map(self, show_id, server=None):
+        return (server or self.server).request("GET", f"/api/v1/shows/{show_id}/seatmap").json
+
+    def book(self, token, show_id, seats, server=None):
+        h = self.hold(token, show_id, seats, server)
+        self.assertEqual(h.status, 201, h)
+        o = self.order(token, h.json["holdId"], server)
+        self.assertEqual(o.status, 201, o)
+        return o.json
+
+    def sold(self, show_id, seat, server=None):
+        m = self.seat_map(show_id, server) or {}
+        return seat in m.get("unavailableSeatIds", []) and seat not in m.get("heldSeatIds", [seat])
+
+    def free(self, show_id, seat, server=None):
+        m = self.seat_map(show_id, server) or {}
+        return "unavailableSeatIds" in m and seat not in m["unavailableSeatIds"] and seat not in m["heldSeatIds"]
+
+    def redis_back(self, server=None):
+        """Waits until the server sees Redis again (its client reconnects after a back-off)."""
+        server = server or self.server
+        self.assertTrue(wait_for(lambda: server.request("GET", "/api/health").status == 200, 10))
+
+
+class RedisLosesWritesTest(BookingSteps, ServerTestCase):
+    def test_restored_to_an_older_copy_after_a_payment_and_a_refund(self):
+        show = self.new_show()["showId"]
+        alice, bob = self.buyer(), self.buyer()
+        alices = self.book(alice, show, ["A1"])
+        bobs = self.book(bob, show, ["B1"])
+        self.assertEqual(self.pay(bob, bobs["orderId"]).status, 200)
+        resp = Resp()
+        try:
+            replica = resp.snapshot(show)  # A1 in an unpaid order, B1 sold
+            self.assertEqual(self.pay(alice, alices["orderId"]).status, 200)  # A1 sold
+            self.assertEqual(self.cancel(bob, bobs["orderId"]).json["status"], "REFUNDED")  # B1 free
+            resp.restore(show, replica)
+        finally:
+            resp.close()
+        # Within seconds, and with nobody touching the seats, Redis agrees with PostgreSQL again.
+        self.assertTrue(wait_for(lambda: self.sold(show, "A1") and self.free(show, "B1"), CONVERGENCE_SECONDS),
+                        self.seat_map(show))
+        self.assertEqual(self.hold(self.buyer(), show, ["A1"]).status, 409)  # paid: never held again
+        self.assertEqual(self.hold(self.buyer(), show, ["B1"]).status, 201)  # refunded: free to hold
+
+    def test_a_deleted_key_is_rebuilt(self):
+        show = self.new_show()["showId"]
+        buyer = self.buyer()
+        order = self.book(buyer, show, ["C2"])
+        self.assertEqual(self.pay(buyer, order["orderId"]).status, 200)
+        self.assertTrue(self.sold(show, "C2"))
+        redis_cli("DEL", f"sold:{{{show}}}")
+        # (A seat map remembered by the server may still show C2 sold: watch Redis itself.)
+        self.assertTrue(wait_for(lambda: redis_cli("SISMEMBER", f"sold:{{{show}}}", "C2") == "1",
+                                 CONVERGENCE_SECONDS))
+        self.assertTrue(self.sold(show, "C2"), self.seat_map(show))
+        self.assertEqual(self.hold(self.buyer(), show, ["C2"]).status, 409)
+
+    def test_listings_agree_again_after_redis_loses_everything(self):
+        movie = self.create_movie()
+        theatre = self.create_theatre()
+        screen = self.create_screen(theatre["theatreId"], rows=1, seats=2)
+        import datetime
+        day = (datetime.date.today() + datetime.timedelta(days=20)).isoformat()
+        show = self.create_show(movie["movieId"], screen["screenId"], f"{day}T18:00:00+05:30")["showId"]
+        buyer = self.buyer()
+        order = self.book(buyer, show, ["A1", "A2"])
+        self.assertEqual(self.pay(buyer, order["orderId"]).status, 200)
+
+        def status():
+            r = self.call("GET", f"/api/v1/movies/{movie['movieId']}/shows?date={day}")
+            return r.json["theatres"][0]["shows"][0]["status"]
+
+        self.assertEqual(status(), "SOLD_OUT")
+        redis_cli("FLUSHDB")
+        # Nobody asks for the seat map: the listing alone must come back to SOLD_OUT.
+        self.assertTrue(wait_for(lambda: status() == "SOLD_OUT", CONVERGENCE_SECONDS))
+
+
+class RedisStepFailsAfterCommitTest(BookingSteps, ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.redis = Proxy(REDIS_PORT)
+        cls.server = Server(redis_url=f"redis://127.0.0.1:{cls.redis.port}/{REDIS_DB}")
+        cls.admin = cls.server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.redis.stop()
+
+    def setUp(self):
+        self.redis_back()
+
+    def test_payment_and_refund_while_redis_is_away_are_caught_up(self):
+        show = self.new_show()["showId"]
+        alice, bob = self.buyer(), self.buyer()
+        alices = self.book(alice, show, ["A1"])
+        bobs = self.book(bob, show, ["B1"])
+        self.assertEqual(self.pay(bob, bobs["orderId"]).status, 200)
+        self.redis.stop()  # Redis unreachable right after each commit below
+        try:
+            paid = self.pay(alice, alices["orderId"])
+            self.assertEqual(paid.status, 200, paid)  # the committed answer, not an error
+            self.assertEqual(paid.json["status"], "CONFIRMED")
+            refunded = self.cancel(bob, bobs["orderId"])
+            self.assertEqual(refunded.status, 200, refunded)
+            self.assertEqual(refunded.json["status"], "REFUNDED")
+        finally:
+            self.redis.start()
+        self.redis_back()
+        self.assertTrue(wait_for(lambda: self.sold(show, "A1") and self.free(show, "B1"), CONVERGENCE_SECONDS),
+                        self.seat_map(show))
+        self.assertEqual(self.hold(self.buyer(), show, ["B1"]).status, 201)
+
+    def test_cancelling_a_show_again_finishes_what_redis_missed(self):
+        show = self.new_show()["showId"]
+        buyer = self.buyer()
+        self.book(buyer, show, ["A3"])
+        self.redis.stop()
+        try:
+            r = self.call("POST", f"/api/v1/admin/shows/{show}/cancel", token=self.admin)
+            self.assertEqual(r.status, 200, r)
+        finally:
+            self.redis.start()
+        self.redis_back()
+        again = self.call("POST", f"/api/v1/admin/shows/{show}/cancel", token=self.admin)
+        self.assertEqual(again.status, 200, again)
+        self.assertTrue(wait_for(lambda: self.free(show, "A3"), CONVERGENCE_SECONDS), self.seat_map(show))
+        self.assertEqual(self.hold(self.buyer(), show, ["A3"]).status, 409)  # cancelled: not bookable
+
+
+class HoldHonouredOrRefusedTest(BookingSteps, ServerTestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.pg = Proxy(PG_PORT)
+        cls.server = Server(env={"HOLD_TTL_SECONDS": "2"},
+                            database_url=f"postgresql://marquee@127.0.0.1:{cls.pg.port}/marquee_test")
+        cls.admin = cls.server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
+        cls.pg.stop()
+
+    def test_a_hold_expiring_while_its_order_waits_never_takes_another_users_seats(self):
+        show = self.new_show()["showId"]
+        alice, bob = self.buyer(), self.buyer()
+        # Everything the later requests need from PostgreSQL is already known to both workers (each
+        # request below is a new connection, and connections alternate between them).
+        for _ in range(2):
+            self.seat_map(show)
+        for token in (alice, alice, bob, bob):
+            self.call("GET", f"/api/v1/holds/{uuid.uuid4()}", token=token)
+        held = self.hold(alice, show, ["A1", "A2"])
+        self.assertEqual(held.status, 201, held)
+        self.pg.pause()
+        answers = {}
+        ordering = threading.Thread(target=lambda: answers.update(alice=self.order(alice, held.json["holdId"])))
+        try:
+            ordering.start()
+            time.sleep(2.8)  # alice's hold is past its expiry now, her order still waiting
+            answers["bob"] = self.hold(bob, show, ["A2"])
+        finally:
+            self.pg.resume()
+        ordering.join(20)
+        alice_order, bob_hold = answers["alice"], answers["bob"]
+        self.assertIn(bob_hold.status, (201, 409), bob_hold)
+        if bob_hold.status == 201:
+            # Bob was told the seat is his: it stays his, and alice's order was refused, writing nothing.
+            self.assertError(alice_order, 409, "HOLD_EXPIRED")
+            self.assertEqual(psql(f"SELECT count(*) FROM orders WHERE hold_id = '{held.json['holdId']}'"), "0")
+            self.assertEqual(self.order(bob, bob_hold.json["holdId"]).status, 201)
+        else:
+            # The seats were claimed for alice's order while her hold was valid: the order stands.
+            self.assertEqual(alice_order.status, 201, alice_order)
+            self.assertEqual(alice_order.json["seats"], ["A1", "A2"])
+
+    def test_an_order_for_a_lapsed_hold_is_refused_and_writes_nothing(self):
+        show = self.new_show()["showId"]
+        alice = self.buyer()
+        held = self.hold(alice, show, ["B1"])
+        self.assertEqual(held.status, 201)
+        time.sleep(2.2)
+        self.assertError(self.order(alice, held.json["holdId"]), 409, "HOLD_EXPIRED")
+        self.assertEqual(psql(f"SELECT count(*) FROM orders WHERE hold_id = '{held.json['holdId']}'"), "0")
+
+
+class OneClockTest(BookingSteps, unittest.TestCase):
+    """Two instances whose own clocks are 8 seconds apart give the same time-based answers."""
+
+    @classmethod
+    def setUpClass(cls):
+        env = {"HOLD_TTL_SECONDS": "6"}
+        cls.ahead = Server(env={**env, "MARQUEE_CLOCK_SKEW_MS": "4000"})
+        cls.behind = Server(env={**env, "MARQUEE_CLOCK_SKEW_MS": "-4000"}, args=("serve", "--no-jobs"))
+        cls.behind.wait_ready()
+        cls.server = cls.ahead
+        cls.admin = cls.ahead.token("admin-" + uuid.uuid4().hex[:8], admin=True)
+        time.sleep(1.2)  # each has compared its clock with Redis's
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.ahead.stop()
+        cls.behind.stop()
+
+    call = ServerTestCase.call
+    new_show = ServerTestCase.new_show
+    create_movie = ServerTestCase.create_movie
+    create_theatre = ServerTestCase.create_theatre
+    create_screen = ServerTestCase.create_screen
+    create_show = ServerTestCase.create_show
+
+    def test_hold_status_and_seat_map_agree_across_instances(self):
+        show = self.new_show()["showId"]
+        buyer = self.buyer(self.ahead)
+        held = self.hold(buyer, show, ["A1"], server=self.ahead)
+        self.assertEqual(held.status, 201, held)
+        hold_id = held.json["holdId"]
+
+        def views():
+            return [(s.request("GET", f"/api/v1/holds/{hold_id}", token=buyer).json["status"],
+                     "A1" in self.seat_map(show, s)["heldSeatIds"]) for s in (self.ahead, self.behind)]
+
+        time.sleep(2)  # 2 s into a 6 s hold: the instance 4 s ahead must not call it expired
+        self.assertEqual(views(), [("HELD", True), ("HELD", True)])
+        time.sleep(5)  # 7 s in: the instance 4 s behind must not call it held
+        self.assertEqual(views(), [("EXPIRED", False), ("EXPIRED", False)])
+
+
+class StorageTest(BookingSteps, ServerTestCase):
+    def test_a_refused_hold_writes_nothing(self):
+        show = self.new_show()["showId"]
+        self.assertEqual(self.hold(self.buyer(), show, ["A1"]).status, 201)
+        before = redis_cli("KEYS", "hold_show:*").split()
+        self.assertEqual(self.hold(self.buyer(), show, ["A1"]).status, 409)
+        self.assertEqual(redis_cli("KEYS", "hold_show:*").split(), before)
+
+    def test_a_shows_state_expires_a_day_after_it_ends(self):
+        show = self.new_show(days_ahead=3)
+        self.assertEqual(self.hold(self.buyer(), show["showId"], ["A1"]).status, 201)
+        ends = int(psql(f"SELECT extract(epoch FROM end_time)::bigint FROM shows WHERE show_id = '{show['showId']}'"))
+        for key in ("show", "sold", "seats", "seat_expiry", "holds", "user_holds", "hold_expiry"):
+            expire_at = int(redis_cli("PEXPIRETIME", f"{key}:{{{show['showId']}}}")) // 1000
+            self.assertAlmostEqual(expire_at, ends + 86400, delta=5, msg=key)
+
+    def test_delivered_events_are_removed_after_a_week(self):
+        old = psql("INSERT INTO outbox (event_type, payload, created_at, delivered_at) "
+                   "VALUES ('order.created', '{}', now() - interval '8 days', now() - interval '8 days') "
+                   "RETURNING event_id").splitlines()[0]
+        recent = psql("INSERT INTO outbox (event_type, payload, created_at, delivered_at) "
+                      "VALUES ('order.created', '{}', now() - interval '6 days', now() - interval '6 days') "
+                      "RETURNING event_id").splitlines()[0]
+        jobs = Server(args=("jobs",))  # removes old deliveries when it starts, then every minute
+        try:
+            self.assertTrue(wait_for(lambda: psql(f"SELECT count(*) FROM outbox WHERE event_id = {old}") == "0", 10))
+            self.assertEqual(psql(f"SELECT count(*) FROM outbox WHERE event_id = {recent}"), "1")
+        finally:
+            jobs.stop()
+
+
+if __name__ == "__main__":
+    unittest.main()
