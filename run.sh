@@ -8,6 +8,14 @@ if [[ "${1:-}" == "stop" ]]; then
   exit 0
 fi
 
+# Out of the box, ./run.sh is for trying Marquee on this machine: development mode, which lets
+# `serve` use the built-in development secret. Set MARQUEE_ENV=production (and a JWT_SECRET of at
+# least 32 bytes) to run it as it would run in production.
+if [[ -z "${MARQUEE_ENV:-}" ]]; then
+  export MARQUEE_ENV=development
+  log "MARQUEE_ENV=development (the built-in JWT secret is allowed; set MARQUEE_ENV=production for real use)"
+fi
+
 install_packages
 build_release
 start_servers

@@ -7,10 +7,13 @@
 #   ONLY=booking bench/run.sh    just full bookings against pgbench (also: ONLY=reads, ONLY=holds)
 #   ROUNDS=5 ONLY=booking bench/run.sh   bookings and pgbench measured in turns five times (default 3)
 #   BENCH_BIN=old/marquee bench/run.sh   measure another build of marquee (before/after a change)
+#   WITH_JOBS=1 bench/run.sh     a `marquee jobs` process runs beside the server (expiry, outbox,
+#                                the seat reconciler), as in production
 # Prints a table; the numbers go into docs/benchmarks.md by hand, with the machine they came from.
 source "$(dirname "$0")/../scripts/lib.sh"
 source "$(dirname "$0")/booking_shows.sh"
 BIN="${BENCH_BIN:-$BIN}"
+export MARQUEE_ENV=development  # tokens are signed with the built-in development secret
 
 DURATION="${DURATION:-10}"
 CONNECTIONS="${CONNECTIONS:-64}"
@@ -54,6 +57,10 @@ trap cleanup EXIT
 # benchmark reaches.
 PORT=$MARQUEE_PORT THREADS=$THREADS RATE_LIMIT_PER_MINUTE=1000000 "$BIN" serve --no-jobs > "$LOCAL/bench-marquee.log" 2>&1 &
 pids+=($!)
+if [[ -n "${WITH_JOBS:-}" ]]; then
+  "$BIN" jobs > "$LOCAL/bench-jobs.log" 2>&1 &
+  pids+=($!)
+fi
 "$BUILD_DIR/bench/bare_beast" $BARE_PORT "$THREADS" &
 pids+=($!)
 for _ in $(seq 100); do curl -sf "http://127.0.0.1:$MARQUEE_PORT/api/health" >/dev/null && break; sleep 0.1; done
@@ -116,7 +123,16 @@ redis_script_rate() {
 }
 EMPTY="{bench-show-empty}"
 FULL="{bench-show-full}"
-for S in "$EMPTY" "$FULL"; do redis-cli -p "$REDIS_PORT" -n 2 HSET "show:$S" init 1 cancelled 0 >/dev/null; done
+# A show's state as lua/resync.lua leaves it: every key there, with its sentinel.
+for S in "$EMPTY" "$FULL"; do
+  redis-cli -p "$REDIS_PORT" -n 2 HSET "show:$S" init 1 cancelled 0 >/dev/null
+  redis-cli -p "$REDIS_PORT" -n 2 SADD "sold:$S" '#' >/dev/null
+  redis-cli -p "$REDIS_PORT" -n 2 HSET "seats:$S" '#' 0 >/dev/null
+  redis-cli -p "$REDIS_PORT" -n 2 ZADD "seat_expiry:$S" 0 '#' >/dev/null
+  redis-cli -p "$REDIS_PORT" -n 2 HSET "holds:$S" '#' '{}' >/dev/null
+  redis-cli -p "$REDIS_PORT" -n 2 HSET "user_holds:$S" '' '#' >/dev/null
+  redis-cli -p "$REDIS_PORT" -n 2 ZADD "hold_expiry:$S" 0 '#' >/dev/null
+done
 for i in $(seq 0 239); do
   echo "EVALSHA $SHA 7 show:$FULL sold:$FULL seats:$FULL seat_expiry:$FULL holds:$FULL user_holds:$FULL hold_expiry:$FULL other-$i other-hold-$i 300000 3600000 B$i"
 done | redis-cli -p "$REDIS_PORT" -n 2 >/dev/null

@@ -24,7 +24,7 @@ Usage:
                               print a signed JWT for local use
   marquee --help | --version
 
-Configuration comes from the environment: HOST, PORT, DATABASE_URL, REDIS_URL, JWT_SECRET,
+Configuration comes from the environment: HOST, PORT, DATABASE_URL, REDIS_URL, JWT_SECRET, MARQUEE_ENV,
 HOLD_TTL_SECONDS, ORDER_TTL_SECONDS, MAX_SEATS_PER_HOLD, RATE_LIMIT_PER_MINUTE, NOTIFY_SINK,
 THREADS, PG_POOL_SIZE, LOG_LEVEL (see README.md).
 )";
@@ -80,6 +80,14 @@ int main(int argc, char** argv) {
     } catch (const std::invalid_argument& e) {
         std::cerr << "marquee: configuration error: " << e.what() << "\n";
         return 2;
+    }
+
+    // Signing or verifying tokens with a published or short secret would let anyone mint them.
+    if (command == "serve" || command == "token") {
+        if (auto problem = marquee::jwt_secret_problem(config)) {
+            std::cerr << "marquee " << command << ": " << *problem << "\n";
+            return 2;
+        }
     }
 
     try {

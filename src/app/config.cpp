@@ -27,6 +27,15 @@ void parse_redis_url(Config& c, const std::string& text) {
     if (!url || url->scheme() != "redis" || url->host().empty())
         throw std::invalid_argument("REDIS_URL must look like redis://host:port/db, got '" + text + "'");
     c.redis_host = std::string(url->host());
+    if (url->has_password()) c.redis_password = std::string(url->password());
+    if (!url->user().empty()) {
+        if (!c.redis_password) {
+            // redis://secret@host: a password alone, as Redis's own tools read it.
+            c.redis_password = std::string(url->user());
+        } else {
+            c.redis_user = std::string(url->user());
+        }
+    }
     c.redis_port = url->has_port()
                        ? static_cast<std::uint16_t>(parse_int("REDIS_URL port", std::string(url->port()).c_str(), 1, 65535))
                        : 6379;
@@ -47,6 +56,17 @@ void check_notify_sink(const std::string& sink) {
 
 }  // namespace
 
+std::optional<std::string> jwt_secret_problem(const Config& c) {
+    if (c.development) return std::nullopt;
+    if (c.jwt_secret_is_default)
+        return "JWT_SECRET is not set: set one of at least " + std::to_string(kMinJwtSecretBytes) +
+               " bytes (or MARQUEE_ENV=development to use the built-in development secret)";
+    if (c.jwt_secret.size() < kMinJwtSecretBytes)
+        return "JWT_SECRET is " + std::to_string(c.jwt_secret.size()) + " bytes; it must be at least " +
+               std::to_string(kMinJwtSecretBytes) + " (or MARQUEE_ENV=development)";
+    return std::nullopt;
+}
+
 Config load_config(const std::function<const char*(const char*)>& getenv) {
     Config c;
     unsigned cores = std::thread::hardware_concurrency();
@@ -64,6 +84,12 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
         c.database_url = v;
     }
     if (const char* v = getenv("REDIS_URL")) parse_redis_url(c, v);
+    if (const char* v = getenv("MARQUEE_ENV")) {
+        std::string_view env(v);
+        if (env != "development" && env != "production")
+            throw std::invalid_argument("MARQUEE_ENV must be production or development, got '" + std::string(env) + "'");
+        c.development = env == "development";
+    }
     if (const char* v = getenv("JWT_SECRET"); v && *v) {
         c.jwt_secret = v;
     } else {
@@ -80,6 +106,8 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
         check_notify_sink(v);
         c.notify_sink = v;
     }
+    if (const char* v = getenv("OUTBOX_MAX_ATTEMPTS"))
+        c.outbox_max_attempts = static_cast<int>(parse_int("OUTBOX_MAX_ATTEMPTS", v, 1, 1000));
     if (const char* v = getenv("THREADS")) c.threads = parse_int("THREADS", v, 1, 256);
     if (const char* v = getenv("PG_POOL_SIZE")) c.pg_pool_size = parse_int("PG_POOL_SIZE", v, 1, 64);
     if (const char* v = getenv("MARQUEE_CLOCK_SKEW_MS"))

@@ -1,6 +1,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace marquee {
@@ -13,6 +14,12 @@ struct Config {
     std::string redis_host = "127.0.0.1";
     std::uint16_t redis_port = 6380;
     int redis_db = 0;
+    // REDIS_URL's user and password, sent with AUTH on every connection.
+    std::optional<std::string> redis_user;
+    std::optional<std::string> redis_password;
+    // MARQUEE_ENV=development allows the built-in development secret (and says so); production, the
+    // default, requires a JWT_SECRET of at least kMinJwtSecretBytes.
+    bool development = false;
     std::string jwt_secret;
     bool jwt_secret_is_default = false;
     int hold_ttl_seconds = 300;
@@ -20,6 +27,8 @@ struct Config {
     int max_seats_per_hold = 10;
     int rate_limit_per_minute = 120;
     std::string notify_sink = "log";
+    // Failed deliveries of one notification before it is parked as dead (OUTBOX_MAX_ATTEMPTS).
+    int outbox_max_attempts = 10;
     int threads = 1;
     // Connections each I/O thread may open to PostgreSQL (PG_POOL_SIZE).
     int pg_pool_size = 8;
@@ -27,6 +36,14 @@ struct Config {
     // disagree; time-based answers follow Redis's clock whatever it is.
     int clock_skew_ms = 0;
 };
+
+// The shortest JWT_SECRET accepted in production: HS256 keys shorter than the hash are guessable.
+inline constexpr std::size_t kMinJwtSecretBytes = 32;
+
+// Whether the configured secret may sign and verify tokens: in production a JWT_SECRET of at least
+// kMinJwtSecretBytes; in development anything, the built-in secret included. Otherwise the one-line
+// reason, for `serve` and `token` to refuse with.
+std::optional<std::string> jwt_secret_problem(const Config& config);
 
 // Reads the configuration through `getenv` (a parameter so tests can feed their own environment).
 // Throws std::invalid_argument with a one-line message naming the variable when a value is bad.

@@ -30,8 +30,9 @@ constexpr std::chrono::seconds kShutdownGrace{10};
 }  // namespace
 
 int run(const Config& config, RunMode mode) {
-    if (config.jwt_secret_is_default)
-        spdlog::warn("JWT_SECRET is not set: using the development secret; never do this in production");
+    if (config.jwt_secret_is_default && mode != RunMode::JobsOnly)
+        spdlog::warn("MARQUEE_ENV=development and no JWT_SECRET: using the built-in development secret, which anyone "
+                     "can read; never do this in production");
 
     jobs::HealthState health;
     redis::ServerClock clock{std::chrono::milliseconds(config.clock_skew_ms)};
@@ -69,7 +70,7 @@ int run(const Config& config, RunMode mode) {
     if (mode != RunMode::ApiOnly) {
         asio::co_spawn(first.loop, jobs::reconcile_seats(first.booking.seats), asio::detached);
         asio::co_spawn(first.loop, jobs::expire_orders(first.booking.order_store, first.booking.sync), asio::detached);
-        asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, *blocking), asio::detached);
+        asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, *blocking, config.outbox_max_attempts), asio::detached);
     }
 
     // Graceful shutdown: stop accepting, let in-flight requests finish (bounded), then stop the loops.

@@ -1,6 +1,7 @@
 #include "app/worker.hpp"
 
 #include "common/json_writer.hpp"
+#include "jobs/dead_letters.hpp"
 
 namespace marquee {
 
@@ -23,6 +24,16 @@ void add_health_route(http::Router& router, const jobs::HealthState& health) {
                });
 }
 
+redis::Client::Endpoint redis_endpoint(const Config& c) {
+    redis::Client::Endpoint e;
+    e.host = c.redis_host;
+    e.port = c.redis_port;
+    e.db = c.redis_db;
+    e.user = c.redis_user;
+    e.password = c.redis_password;
+    return e;
+}
+
 booking::BookingSettings booking_settings(const Config& c) {
     booking::BookingSettings s;
     s.hold_ttl_seconds = c.hold_ttl_seconds;
@@ -35,7 +46,7 @@ booking::BookingSettings booking_settings(const Config& c) {
 
 Worker::Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock)
     : db(loop.get_executor(), config.database_url, config.pg_pool_size),
-      redis(loop.get_executor(), config.redis_host, config.redis_port, config.redis_db),
+      redis(loop.get_executor(), redis_endpoint(config)),
       tokens(config.jwt_secret),
       booking(loop.get_executor(), db, redis, clock, booking_settings(config)),
       catalog(db, redis, booking.seats),
@@ -44,6 +55,7 @@ Worker::Worker(const Config& config, const jobs::HealthState& health, const redi
     add_health_route(router, health);
     catalog::add_routes(router, catalog);
     booking::add_routes(router, booking);
+    jobs::add_dead_letter_routes(router, db);
 }
 
 Worker::~Worker() {

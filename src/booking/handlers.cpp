@@ -22,7 +22,8 @@ std::vector<SeatId> requested_seats(const input::Fields& f, const ShowInfo& show
     std::vector<SeatId> seats;
     std::set<std::string> seen;
     for (const auto& v : list) {
-        if (!v.is_string() || v.as_string().empty() || v.as_string().size() > 10)
+        if (!v.is_string() || v.as_string().empty() || v.as_string().size() > 10 ||
+            input::has_control_characters(v.as_string(), false))
             f.fail("seatIds", "must be seat ids like \"A1\"");
         std::string seat(v.as_string());
         if (seen.insert(seat).second) seats.emplace_back(std::move(seat));

@@ -154,9 +154,7 @@ constexpr pg::Statement kEndOrder{
 constexpr pg::Statement kMarkShowCancelled{
     "show_mark_cancelled",
     "WITH marked AS (UPDATE shows SET status = 'CANCELLED', cancelled_at = now() "
-    "  WHERE show_id = $1 AND status <> 'CANCELLED' RETURNING show_id), "
-    "versions AS (INSERT INTO seat_versions (show_id, version) SELECT show_id, 1 FROM marked "
-    "  ON CONFLICT (show_id) DO UPDATE SET version = seat_versions.version + 1, changed_at = now()) "
+    "  WHERE show_id = $1 AND status <> 'CANCELLED' RETURNING show_id) "
     "SELECT s.movie_id, EXISTS (SELECT 1 FROM marked) AS cancelled_now FROM shows s WHERE s.show_id = $1"};
 
 // $1 show, $2 whether this call cancelled it, $3 its movie. Pending orders become CANCELLED and
@@ -176,7 +174,12 @@ constexpr pg::Statement kCancelShowOrders{
     "  UNION ALL SELECT 'show.cancelled', jsonb_build_object('event', 'show.cancelled', 'orderId', NULL, "
     "    'userId', NULL, 'email', NULL, 'showId', $1::uuid, 'movieId', $3::uuid) "
     "  WHERE $2::boolean AND NOT EXISTS (SELECT 1 FROM changed)), "
-    MARQUEE_COUNT_SEAT_CHANGES
+    // The orders changed, and the show itself when this call cancelled it. Counted after the orders
+    // are locked, as every order statement does (orders, then seat_versions: no deadlock).
+    "versions AS (INSERT INTO seat_versions (show_id, version) "
+    "  SELECT $1::uuid, (SELECT count(*) FROM changed) + CASE WHEN $2::boolean THEN 1 ELSE 0 END "
+    "  WHERE $2::boolean OR EXISTS (SELECT 1 FROM changed) "
+    "  ON CONFLICT (show_id) DO UPDATE SET version = seat_versions.version + EXCLUDED.version, changed_at = now()) "
     "SELECT count(*) FILTER (WHERE status = 'CANCELLED') AS orders_cancelled, "
     "  count(*) FILTER (WHERE status = 'REFUNDED') AS orders_refunded FROM changed"};
 

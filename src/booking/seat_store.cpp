@@ -9,6 +9,7 @@
 #include "redis/server_clock.hpp"
 
 #include <boost/json/parse.hpp>
+#include <spdlog/spdlog.h>
 
 #include <chrono>
 
@@ -46,24 +47,30 @@ const redis::Script kSellOrderSeats(script("sell_order_seats"));
 const redis::Script kFreeOrderSeats(script("free_order_seats"));
 
 // The show's status, its seat version and the live (pending or confirmed) order seats, in one
-// snapshot: the truth Redis is rebuilt from. Its Redis state expires a day after the show ends.
+// snapshot: the truth Redis is rebuilt from. Its Redis state expires a day after the show ends (an
+// hour from now for a show that ended longer ago).
 constexpr pg::Statement kShowSeatState{
     "booking_show_seat_state",
     "SELECT s.status = 'CANCELLED' AS cancelled, COALESCE(v.version, 0) AS version, "
-    "  ((extract(epoch FROM s.end_time) + 86400) * 1000)::bigint AS expire_at_ms, "
+    "  (extract(epoch FROM GREATEST(s.end_time + interval '1 day', now() + interval '1 hour')) * 1000)::bigint "
+    "    AS expire_at_ms, "
     "  (SELECT COALESCE(json_agg(json_build_array(os.seat_id, "
     "    o.status = 'CONFIRMED', o.order_id, (extract(epoch FROM o.expires_at) * 1000)::bigint)), '[]') "
     "    FROM order_seats os JOIN orders o ON o.order_id = os.order_id WHERE os.show_id = s.show_id)::text AS seats "
     "FROM shows s LEFT JOIN seat_versions v ON v.show_id = s.show_id WHERE s.show_id = $1"};
 
 // Every show that has had orders and has not ended, with its seat version (migration 007), the most
-// recently changed first.
+// recently changed first. The versions of shows that ended a day ago are forgotten.
 constexpr pg::Statement kSeatVersions{
     "booking_seat_versions",
     "SELECT v.show_id, v.version FROM seat_versions v JOIN shows s ON s.show_id = v.show_id "
     "WHERE s.end_time > now() ORDER BY v.changed_at DESC"};
+constexpr pg::Statement kForgetEndedVersions{
+    "booking_seat_versions_forget",
+    "DELETE FROM seat_versions v USING shows s WHERE s.show_id = v.show_id AND s.end_time < now() - interval '1 day'"};
 
-// The sentinel entry every seat key of an initialised show carries (MARK in lua/prelude.lua).
+// The sentinel entry every seat key of an initialised show carries (MARK in lua/prelude.lua): the
+// seat map leaves it out of the sold seats.
 constexpr const char* kMark = "#";
 
 std::string tag(const ShowId& show) { return "{" + show.str() + "}"; }
@@ -142,38 +149,52 @@ boost::asio::awaitable<redis::Value> SeatStore::run_script_on_show(const redis::
     auto reply = co_await run_script(script, show, args);
     if (word(reply, 0) != "REBUILD") co_return reply;
     // The show's state is missing (a new show, or Redis lost it): build it, then try once more.
-    co_await resync(show, ResyncMode::IfMissing);
+    co_await resync(show, ResyncMode::Repair);
     co_return co_await run_script(script, show, args);
 }
 
 boost::asio::awaitable<void> SeatStore::resync(const ShowId& show) { co_await resync(show, ResyncMode::Always); }
 
 boost::asio::awaitable<void> SeatStore::resync(const ShowId& show, ResyncMode mode) {
-    auto r = co_await db_.query(kShowSeatState, show);
-    if (r.empty()) co_return;
-    pg::Row state = r.front();
-    std::vector<std::string> args{mode == ResyncMode::Always ? "always" : "missing", random_uuid(),
-                                  state.boolean("cancelled") ? "1" : "0", state.str("version"),
-                                  state.str("expire_at_ms")};
-    std::vector<std::string> sold, pending;
-    auto order_seats = boost::json::parse(state.text("seats"));
-    for (const auto& row : order_seats.as_array()) {
-        // [seat, confirmed, order id, expiry ms]
-        const auto& a = row.as_array();
-        std::string seat(a[0].as_string());
-        if (a[1].as_bool()) {
-            sold.push_back(seat);
-        } else {
-            pending.push_back(seat);
-            pending.push_back("order:" + std::string(a[2].as_string()));
-            pending.push_back(std::to_string(a[3].to_number<std::int64_t>()));
-        }
-    }
-    args.push_back(std::to_string(sold.size()));
-    args.insert(args.end(), sold.begin(), sold.end());
-    args.insert(args.end(), pending.begin(), pending.end());
     auto keys = show_keys(show);
-    co_await redis_.eval(kResync, keys, args);
+    for (int attempt = 0; attempt < 3; ++attempt) {
+        // What Redis has applied, read before PostgreSQL's snapshot: the rebuild is refused if a
+        // change lands in between (the snapshot might not have it), and is then tried again.
+        std::string applied_seen;
+        if (mode == ResyncMode::Always) {
+            std::vector<std::string> get{"HGET", keys[0], "applied"};
+            auto reply = co_await redis_.command(std::move(get));
+            if (reply.is_error()) redis::throw_error_reply(reply);
+            applied_seen = reply.str;
+        }
+        auto r = co_await db_.query(kShowSeatState, show);
+        if (r.empty()) co_return;
+        pg::Row state = r.front();
+        std::vector<std::string> args{mode == ResyncMode::Always ? "always" : "repair", applied_seen, random_uuid(),
+                                      state.boolean("cancelled") ? "1" : "0", state.str("version"),
+                                      state.str("expire_at_ms")};
+        std::vector<std::string> sold, pending;
+        auto order_seats = boost::json::parse(state.text("seats"));
+        for (const auto& row : order_seats.as_array()) {
+            // [seat, confirmed, order id, expiry ms]
+            const auto& a = row.as_array();
+            std::string seat(a[0].as_string());
+            if (a[1].as_bool()) {
+                sold.push_back(seat);
+            } else {
+                // The same grace past the deadline as convert_hold gives: the sweeper frees them.
+                pending.push_back(seat);
+                pending.push_back("order:" + std::string(a[2].as_string()));
+                pending.push_back(std::to_string(a[3].to_number<std::int64_t>() + kOrderSeatGraceMs));
+            }
+        }
+        args.push_back(std::to_string(sold.size()));
+        args.insert(args.end(), sold.begin(), sold.end());
+        args.insert(args.end(), pending.begin(), pending.end());
+        auto reply = co_await redis_.eval(kResync, keys, args);
+        if (reply.integer != -1) co_return;
+    }
+    spdlog::warn("seat state of show {} kept changing during its rebuild; the reconciler tries again", show.str());
 }
 
 boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo& show, const UserId& user,
@@ -288,7 +309,7 @@ boost::asio::awaitable<std::shared_ptr<const LiveSeats>> SeatStore::seat_map(con
         for (const auto& r : replies)
             if (r.is_error()) redis::throw_error_reply(r);
         if (word(replies[0], 0).empty() && attempt == 0) {
-            co_await resync(show.show_id, ResyncMode::IfMissing);
+            co_await resync(show.show_id, ResyncMode::Repair);
             continue;
         }
         auto seats = std::make_shared<LiveSeats>();
@@ -360,27 +381,29 @@ boost::asio::awaitable<std::vector<SeatStore::SeatVersion>> SeatStore::seat_vers
     co_return out;
 }
 
+boost::asio::awaitable<void> SeatStore::forget_ended_versions() { co_await db_.query(kForgetEndedVersions); }
+
 boost::asio::awaitable<std::vector<SeatStore::RedisSeatState>> SeatStore::inspect(const std::vector<ShowId>& shows) {
     std::vector<std::vector<std::string>> commands;
-    commands.reserve(shows.size() * 4);
+    commands.reserve(shows.size() * 2);
     for (const auto& show : shows) {
-        std::string t = tag(show);
-        commands.push_back({"HMGET", "show:" + t, "init", "applied"});
-        commands.push_back({"SISMEMBER", "sold:" + t, kMark});
-        commands.push_back({"HEXISTS", "seats:" + t, kMark});
-        commands.push_back({"ZSCORE", "seat_expiry:" + t, kMark});
+        auto keys = show_keys(show);
+        commands.push_back({"HMGET", keys[0], "init", "applied"});
+        // Every other key holds a sentinel from the moment the state is built: all six are there.
+        std::vector<std::string> exists{"EXISTS"};
+        exists.insert(exists.end(), keys.begin() + 1, keys.end());
+        commands.push_back(std::move(exists));
     }
     auto replies = co_await redis_.pipeline(std::move(commands));
     for (const auto& r : replies)
         if (r.is_error()) redis::throw_error_reply(r);
     std::vector<RedisSeatState> out(shows.size());
     for (std::size_t i = 0; i < shows.size(); ++i) {
-        const auto& show = replies[4 * i];
+        const auto& show = replies[2 * i];
         out[i].initialized = !word(show, 0).empty();
         const std::string& applied = word(show, 1);
         out[i].applied = applied.empty() ? 0 : std::stoll(applied);
-        out[i].intact = replies[4 * i + 1].integer == 1 && replies[4 * i + 2].integer == 1 &&
-                        replies[4 * i + 3].type == redis::Value::Type::String;
+        out[i].intact = replies[2 * i + 1].integer == 6;
     }
     co_return out;
 }

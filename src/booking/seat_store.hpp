@@ -104,6 +104,7 @@ public:
         std::int64_t version = 0;
     };
     boost::asio::awaitable<std::vector<SeatVersion>> seat_versions();
+    boost::asio::awaitable<void> forget_ended_versions();
     struct RedisSeatState {
         bool initialized = false;  // the show's state is there
         bool intact = false;       // every key that must be there is
@@ -126,7 +127,9 @@ private:
         std::shared_ptr<const LiveSeats> seats;
     };
 
-    enum class ResyncMode { IfMissing, Always };
+    // Repair: only a state that is missing or damaged (scripts answer REBUILD); Always: whatever is
+    // there (the reconciler found Redis behind PostgreSQL).
+    enum class ResyncMode { Repair, Always };
     boost::asio::awaitable<void> resync(const ShowId& show, ResyncMode mode);
     boost::asio::awaitable<redis::Value> run_script(const redis::Script& script, const ShowId& show,
                                                     std::vector<std::string> args);

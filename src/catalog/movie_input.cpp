@@ -53,7 +53,7 @@ MovieChanges parse_movie_changes(const boost::json::object& body, bool creating)
     input::Fields f(body);
     MovieChanges m;
     if (creating || f.has("title")) m.title = f.string("title", 1, 255);
-    m.about = f.optional_string("about", 10000);
+    m.about = f.optional_text("about", 10000);
     m.thumbnail_url = f.optional_string("thumbnailUrl", 2000);
     m.banner_url = f.optional_string("bannerUrl", 2000);
     if (auto rating = f.optional_number("rating", 0, 10)) {
@@ -72,7 +72,8 @@ MovieChanges parse_movie_changes(const boost::json::object& body, bool creating)
         w.begin_array();
         const auto& genres = f.array("genres", 0, 20);
         for (std::size_t i = 0; i < genres.size(); ++i) {
-            if (!genres[i].is_string() || genres[i].as_string().empty() || genres[i].as_string().size() > 50)
+            if (!genres[i].is_string() || genres[i].as_string().empty() || genres[i].as_string().size() > 50 ||
+                input::has_control_characters(genres[i].as_string(), false))
                 f.fail("genres", "must be strings of 1 to 50 characters");
             w.string(genres[i].as_string());
         }

@@ -67,6 +67,8 @@ boost::asio::awaitable<http::Response> movie_shows(Catalog& catalog, http::Reque
     query.date = format_date(query_date(ctx.request, "date"));
     if (auto c = ctx.request.query_param("city")) {
         if (c->empty() || c->size() > 100) throw ApiError::validation("city: must be 1 to 100 characters");
+        if (input::has_control_characters(*c, false))
+            throw ApiError::validation("city: must not contain control characters");
         query.city = std::string(*c);
     }
     query.near = parse_near(ctx.request.query_param("near"));

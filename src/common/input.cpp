@@ -49,6 +49,21 @@ std::string Fields::name_of(std::string_view field) const {
     return path_.empty() ? std::string(field) : path_ + "." + std::string(field);
 }
 
+bool has_control_characters(std::string_view s, bool allow_line_breaks) {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        auto c = static_cast<unsigned char>(s[i]);
+        if (c < 0x20 || c == 0x7F) {
+            if (allow_line_breaks && (c == '\t' || c == '\n' || c == '\r')) continue;
+            return true;
+        }
+        // U+0080–U+009F (the C1 controls) are C2 80 – C2 9F in UTF-8.
+        if (c == 0xC2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) <= 0x9F &&
+            static_cast<unsigned char>(s[i + 1]) >= 0x80)
+            return true;
+    }
+    return false;
+}
+
 void Fields::fail(std::string_view name, std::string_view problem) const {
     throw ApiError::validation(name_of(name) + ": " + std::string(problem));
 }
@@ -67,11 +82,22 @@ const boost::json::value& Fields::require(std::string_view name) const {
 }
 
 std::optional<std::string> Fields::optional_string(std::string_view name, std::size_t max_len) const {
+    return checked_string(name, max_len, Lines::One);
+}
+
+std::optional<std::string> Fields::optional_text(std::string_view name, std::size_t max_len) const {
+    return checked_string(name, max_len, Lines::Many);
+}
+
+std::optional<std::string> Fields::checked_string(std::string_view name, std::size_t max_len, Lines lines) const {
     auto* v = find(name);
     if (!v) return std::nullopt;
     if (!v->is_string()) fail(name, "must be a string");
     std::string s(v->as_string());
     if (utf8_length(s) > max_len) fail(name, "must be at most " + std::to_string(max_len) + " characters");
+    if (has_control_characters(s, lines == Lines::Many))
+        fail(name, lines == Lines::Many ? "must not contain control characters other than tabs and line breaks"
+                                        : "must not contain control characters");
     return s;
 }
 

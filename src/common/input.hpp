@@ -24,8 +24,12 @@ public:
     bool has(std::string_view name) const;
     std::string name_of(std::string_view field) const;
 
+    // One-line text: no control characters at all (NUL included: PostgreSQL could not store it).
     std::string string(std::string_view name, std::size_t min_len, std::size_t max_len) const;
     std::optional<std::string> optional_string(std::string_view name, std::size_t max_len) const;
+    // Text that may run over several lines (a synopsis): tabs and line breaks allowed, other control
+    // characters not.
+    std::optional<std::string> optional_text(std::string_view name, std::size_t max_len) const;
     std::int64_t integer(std::string_view name, std::int64_t min, std::int64_t max) const;
     std::optional<std::int64_t> optional_integer(std::string_view name, std::int64_t min, std::int64_t max) const;
     double number(std::string_view name, double min, double max) const;
@@ -41,12 +45,17 @@ public:
     [[noreturn]] void fail(std::string_view name, std::string_view problem) const;
 
 private:
+    enum class Lines { One, Many };
+    std::optional<std::string> checked_string(std::string_view name, std::size_t max_len, Lines lines) const;
     const boost::json::value* find(std::string_view name) const;
     const boost::json::value& require(std::string_view name) const;
 
     const boost::json::object& object_;
     std::string path_;
 };
+
+// Whether text holds a control character (C0, DEL or C1); tabs and line breaks pass when allowed.
+bool has_control_characters(std::string_view text, bool allow_line_breaks);
 
 // Reads a path parameter that must be a UUID (400 otherwise), lowercased.
 std::string path_uuid(std::string_view value, std::string_view name);

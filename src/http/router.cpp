@@ -126,7 +126,9 @@ boost::asio::awaitable<Response> Router::run(const Route& route, RequestContext&
         co_return error_response(e.status, e.code, e.what());
     } catch (const BackendUnavailable& e) {
         spdlog::warn("{}: {}", route.pattern, e.what());
-        co_return error_response(503, "SERVICE_UNAVAILABLE", "a backing service is unavailable, try again shortly");
+        Response r = error_response(503, "SERVICE_UNAVAILABLE", "a backing service is unavailable, try again shortly");
+        r.headers.emplace_back("Retry-After", "1");
+        co_return r;
     } catch (const std::exception& e) {
         spdlog::error("{}: unexpected error: {}", route.pattern, e.what());
         co_return error_response(500, "INTERNAL", "internal error");

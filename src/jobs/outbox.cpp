@@ -1,5 +1,6 @@
 #include "jobs/outbox.hpp"
 
+#include "jobs/delivery_policy.hpp"
 #include "pg/pool.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -10,53 +11,76 @@
 #include <boost/json/parse.hpp>
 #include <spdlog/spdlog.h>
 
+#include <random>
+#include <span>
+
 namespace marquee::jobs {
 
 namespace {
 
-// The next undelivered events, each with the catalogue context a person wants to read about their
-// show (movie, theatre, local start time) added to the facts the event itself recorded. Ordered as
-// idx_outbox_undelivered is, so a backlog of any size costs an index range read of one batch, not a
-// sort of the whole backlog. A batch is 200 events: a booking rush makes two events per booking,
-// and each batch costs a transaction and four round trips however small it is.
-constexpr pg::Statement kClaimEvents{
-    "outbox_claim",
-    "SELECT e.event_id, e.event_type, (e.payload || COALESCE(show_context.fields, '{}'))::text AS payload "
-    "FROM outbox e "
+// Leases the next due events (at most $1, for $2 seconds: no other job process takes them meanwhile)
+// and commits at once, so no transaction stays open while the sink works. Each comes with the
+// catalogue context a person wants to read about their show (movie, theatre, local start time) added
+// to the facts the event itself recorded. Found in idx_outbox_due order, so a backlog of any size
+// costs an index range read of one batch, not a sort of the whole backlog.
+constexpr pg::Statement kLeaseEvents{
+    "outbox_lease",
+    "WITH due AS (SELECT event_id FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL "
+    "  AND next_attempt_at <= now() ORDER BY next_attempt_at, event_id LIMIT $1 FOR UPDATE SKIP LOCKED), "
+    "leased AS (UPDATE outbox o SET next_attempt_at = now() + make_interval(secs => $2) FROM due "
+    "  WHERE o.event_id = due.event_id RETURNING o.event_id, o.event_type, o.attempts, o.payload) "
+    "SELECT l.event_id, l.event_type, l.attempts, (l.payload || COALESCE(show_context.fields, '{}'))::text AS payload "
+    "FROM leased l "
     "LEFT JOIN LATERAL (SELECT jsonb_build_object('movie', m.title, 'theatre', t.name, 'theatreAddress', t.address, "
     "    'startTime', to_char(s.start_time AT TIME ZONE t.timezone, 'YYYY-MM-DD HH24:MI'), 'timezone', t.timezone) "
     "  FROM shows s JOIN movies m ON m.movie_id = s.movie_id JOIN theatres t ON t.theatre_id = s.theatre_id "
-    "  WHERE s.show_id = (e.payload->>'showId')::uuid) show_context(fields) ON true "
-    "WHERE e.delivered_at IS NULL AND e.next_attempt_at <= now() "
-    "ORDER BY e.next_attempt_at, e.event_id LIMIT $1 FOR UPDATE OF e SKIP LOCKED"};
-constexpr std::size_t kBatchSize = 200;  // $1 of kClaimEvents
+    "  WHERE s.show_id = (l.payload->>'showId')::uuid) show_context(fields) ON true "
+    "ORDER BY l.event_id"};
+// A booking rush makes two events per booking, and each batch costs a few statements however small
+// it is: lease many at once, deliver them a chunk at a time, record each chunk's outcomes.
+constexpr int kBatchSize = 200;
+constexpr std::size_t kChunk = 20;
+// Long enough for a batch through a slow sink; an event whose lease runs out (its job process died)
+// is delivered again: at least once.
+constexpr int kLeaseSeconds = 600;
 constexpr pg::Statement kMarkDelivered{
     "outbox_delivered",
-    "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1 WHERE event_id = ANY($1::bigint[])"};
+    "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL "
+    "WHERE event_id = ANY($1::bigint[])"};
+// $1 event, $2 the error, $3 seconds to the next attempt, $4 whether it is parked as dead now.
 constexpr pg::Statement kMarkFailed{
     "outbox_failed",
     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
-    "next_attempt_at = now() + make_interval(secs => least(300, power(2, attempts)::integer)) WHERE event_id = $1"};
+    "next_attempt_at = now() + make_interval(secs => $3), dead_at = CASE WHEN $4 THEN now() END "
+    "WHERE event_id = $1"};
 
-// Delivered events are kept for a week (to answer "was I notified?"), then removed a batch at a time,
-// oldest first along the primary key: the front of the table is where the old rows are.
+// Delivered events are kept for a week (to answer "was I notified?"), then removed a batch at a time.
+// Only the front of the table (along the primary key) is looked at: that is where the old rows are,
+// and the work stays bounded when there is nothing to remove.
 constexpr pg::Statement kRemoveDelivered{
     "outbox_remove_delivered",
-    "DELETE FROM outbox WHERE event_id IN (SELECT event_id FROM outbox "
-    "  WHERE delivered_at IS NOT NULL AND created_at < now() - interval '7 days' ORDER BY event_id LIMIT 1000)"};
+    "DELETE FROM outbox WHERE event_id IN (SELECT event_id FROM "
+    "  (SELECT event_id, delivered_at, created_at FROM outbox ORDER BY event_id LIMIT 5000) front "
+    "  WHERE delivered_at IS NOT NULL AND created_at < now() - interval '7 days' LIMIT 1000)"};
 constexpr std::chrono::minutes kRemoveEvery{1};
 
 struct Event {
     std::string id, type, payload;
+    int attempts = 0;  // made before this one
     std::optional<std::string> error;  // set when the sink refused it
 };
+
+double jitter() {
+    thread_local std::mt19937 rng{std::random_device{}()};
+    return std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+}
 
 constexpr std::chrono::milliseconds kPollInterval{250};
 
 }  // namespace
 
 boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink,
-                                            boost::asio::thread_pool& blocking) {
+                                            boost::asio::thread_pool& blocking, int max_attempts) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
     auto next_removal = std::chrono::steady_clock::now();
@@ -71,19 +95,26 @@ boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink
                 spdlog::warn("outbox retention: {}", e.what());
             }
         }
-        std::size_t delivered = 0, claimed = 0;
+        std::size_t delivered = 0, leased = 0;
         try {
-            auto tx = co_await db.begin();
-            auto rows = co_await tx.query(kClaimEvents, kBatchSize);
+            auto rows = co_await db.query(kLeaseEvents, kBatchSize, kLeaseSeconds);
             std::vector<Event> events;
-            for (pg::Row row : rows) events.push_back({row.str("event_id"), row.str("event_type"), row.str("payload"), {}});
-            claimed = events.size();
-            if (!events.empty()) {
-                // The sink may block: hand the batch to the blocking pool and wait for it there.
+            for (pg::Row row : rows) {
+                Event e;
+                e.id = row.str("event_id");
+                e.type = row.str("event_type");
+                e.payload = row.str("payload");
+                e.attempts = static_cast<int>(row.integer("attempts"));
+                events.push_back(std::move(e));
+            }
+            leased = events.size();
+            for (std::size_t from = 0; from < events.size(); from += kChunk) {
+                std::span<Event> chunk(events.data() + from, std::min(kChunk, events.size() - from));
+                // The sink may block: hand the chunk to the blocking thread and wait for it there.
                 co_await boost::asio::co_spawn(
                     blocking,
-                    [&]() -> boost::asio::awaitable<void> {
-                        for (auto& e : events) {
+                    [&sink, chunk]() -> boost::asio::awaitable<void> {
+                        for (auto& e : chunk) {
                             try {
                                 auto payload = boost::json::parse(e.payload);
                                 sink.deliver(e.type, payload.as_object(), e.payload);
@@ -94,25 +125,32 @@ boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink
                         co_return;
                     },
                     boost::asio::use_awaitable);
+                // Each outcome on its own: a failure never undoes another event's delivery.
                 std::string ids = "{";
-                for (const auto& e : events) {
-                    if (e.error) {
-                        spdlog::warn("event {} ({}) not delivered: {}", e.id, e.type, *e.error);
-                        co_await tx.query(kMarkFailed, e.id, *e.error);
-                    } else {
+                for (const auto& e : chunk) {
+                    if (!e.error) {
                         ids += (ids.size() > 1 ? "," : "") + e.id;
                         ++delivered;
+                        continue;
                     }
+                    int attempts = e.attempts + 1;
+                    bool dead = is_dead(attempts, max_attempts);
+                    auto delay = retry_delay(attempts, jitter());
+                    if (dead)
+                        spdlog::error("event {} ({}) parked after {} failed attempts: {}", e.id, e.type, attempts, *e.error);
+                    else
+                        spdlog::warn("event {} ({}) not delivered (attempt {}, next in {} s): {}", e.id, e.type, attempts,
+                                     delay.count(), *e.error);
+                    co_await db.query(kMarkFailed, e.id, *e.error, static_cast<long>(delay.count()), dead);
                 }
-                co_await tx.query(kMarkDelivered, ids + "}");
+                if (ids.size() > 1) co_await db.query(kMarkDelivered, ids + "}");
             }
-            co_await tx.commit();
         } catch (const std::exception& e) {
             spdlog::warn("outbox delivery: {}", e.what());
         }
         if (delivered > 0) spdlog::info("delivered {} event(s)", delivered);
         // A full batch means more are waiting: go again at once.
-        if (claimed == kBatchSize) continue;
+        if (leased == static_cast<std::size_t>(kBatchSize)) continue;
         timer.expires_after(kPollInterval);
         boost::system::error_code ec;
         co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));

@@ -8,13 +8,16 @@ namespace pg { class Pool; }
 
 namespace marquee::jobs {
 
-// Delivers outbox events to the sink, at least once, oldest first. A batch is claimed with
-// FOR UPDATE SKIP LOCKED and marked delivered in the same transaction after the sink took it: two
-// job processes never deliver one event at the same time, and a crash before the commit only means
-// the batch is delivered again. The sink runs on `blocking` (files and SMTP block).
-// A failed event is retried with exponential backoff (2^attempts seconds, at most 5 minutes).
-// Delivered events are removed a week after they were written.
-boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink,
-                                            boost::asio::thread_pool& blocking);
+// Delivers outbox events to the sink, at least once, oldest first. A batch is leased (its events
+// are not due again for ten minutes, FOR UPDATE SKIP LOCKED while leasing) and the lease committed
+// before anything is delivered: two job processes never deliver one event at the same time, no
+// transaction stays open while the sink works, and an event whose job process dies is delivered
+// again when its lease runs out. Each event's outcome is recorded on its own. A failed event is
+// retried after retry_delay (exponential with jitter, at most 5 minutes); after `max_attempts`
+// failures it is parked as dead with its last error (jobs/dead_letters.hpp lists and re-drives
+// them). The sink runs on `blocking` (files and SMTP block). Delivered events are removed a week
+// after they were written.
+boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink, boost::asio::thread_pool& blocking,
+                                            int max_attempts);
 
 }  // namespace marquee::jobs

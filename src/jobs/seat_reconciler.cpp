@@ -16,40 +16,60 @@ namespace marquee::jobs {
 namespace {
 
 constexpr std::chrono::seconds kPassInterval{1};
-// Shows inspected per Redis round trip (four commands each).
+constexpr std::chrono::minutes kForgetEvery{1};
+// Shows inspected per Redis round trip (two commands each).
 constexpr std::size_t kInspectChunk = 1000;
-// Rebuilds per pass, so that a Redis that lost everything is refilled over a few seconds instead
-// of in one burst; shows left over are rebuilt in the next pass (or on first use).
-constexpr int kMaxRebuildsPerPass = 200;
+// Rebuilds per pass, so that a Redis that lost everything is refilled over a few seconds instead of
+// in one burst; shows left over are rebuilt in the next pass (or on first use).
+constexpr int kMaxRebuildsPerPass = 1000;
+
+using Versions = std::unordered_map<ShowId, std::int64_t>;
+
+boost::asio::awaitable<Versions> read_versions(booking::SeatStore& seats) {
+    Versions out;
+    for (auto& v : co_await seats.seat_versions()) out.emplace(std::move(v.show), v.version);
+    co_return out;
+}
 
 }  // namespace
 
 boost::asio::awaitable<void> reconcile_seats(booking::SeatStore& seats) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
-    std::unordered_map<ShowId, std::int64_t> a_pass_ago;
+    Versions a_pass_ago;
+    auto next_forget = std::chrono::steady_clock::now();
     for (;;) {
         try {
-            auto versions = co_await seats.seat_versions();
-            std::unordered_map<ShowId, std::int64_t> seen;
+            if (std::chrono::steady_clock::now() >= next_forget) {
+                next_forget = std::chrono::steady_clock::now() + kForgetEvery;
+                co_await seats.forget_ended_versions();
+            }
+            // Redis first, PostgreSQL after: a change counted in Redis is then always counted in the
+            // versions read, so Redis "ahead" of PostgreSQL is a real anomaly, never a race.
+            std::vector<ShowId> shows;
+            for (const auto& [show, version] : a_pass_ago) shows.push_back(show);
+            std::vector<booking::SeatStore::RedisSeatState> states;
+            for (std::size_t from = 0; from < shows.size(); from += kInspectChunk) {
+                std::vector<ShowId> chunk(shows.begin() + static_cast<std::ptrdiff_t>(from),
+                                          shows.begin() + static_cast<std::ptrdiff_t>(std::min(shows.size(), from + kInspectChunk)));
+                auto part = co_await seats.inspect(chunk);
+                states.insert(states.end(), part.begin(), part.end());
+            }
+            Versions now = co_await read_versions(seats);
             int rebuilt = 0;
-            for (std::size_t from = 0; from < versions.size(); from += kInspectChunk) {
-                std::size_t to = std::min(versions.size(), from + kInspectChunk);
-                std::vector<ShowId> shows;
-                for (std::size_t i = from; i < to; ++i) shows.push_back(versions[i].show);
-                auto states = co_await seats.inspect(shows);
-                for (std::size_t i = from; i < to; ++i) {
-                    const auto& v = versions[i];
-                    std::optional<std::int64_t> before;
-                    if (auto it = a_pass_ago.find(v.show); it != a_pass_ago.end()) before = it->second;
-                    seen.emplace(v.show, v.version);
-                    if (rebuilt < kMaxRebuildsPerPass && booking::needs_resync(states[i - from], v.version, before)) {
-                        co_await seats.resync(v.show);
-                        ++rebuilt;
-                    }
+            for (std::size_t i = 0; i < shows.size() && rebuilt < kMaxRebuildsPerPass; ++i) {
+                auto current = now.find(shows[i]);
+                if (current == now.end()) continue;  // ended meanwhile
+                if (!booking::needs_resync(states[i], current->second, a_pass_ago.at(shows[i]))) continue;
+                try {
+                    co_await seats.resync(shows[i]);
+                    ++rebuilt;
+                } catch (const std::exception& e) {
+                    // One show that cannot be rebuilt now must not keep the others from healing.
+                    spdlog::warn("seat reconciler: show {}: {}", shows[i].str(), e.what());
                 }
             }
-            a_pass_ago = std::move(seen);
+            a_pass_ago = std::move(now);
             if (rebuilt > 0) spdlog::info("seat reconciler: rebuilt {} show(s) in Redis from PostgreSQL", rebuilt);
         } catch (const std::exception& e) {
             spdlog::warn("seat reconciler: {}", e.what());

@@ -1,4 +1,5 @@
 #pragma once
+#include "common/errors.hpp"
 #include "pg/result.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -8,6 +9,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
+#include <chrono>
 #include <deque>
 #include <exception>
 #include <functional>
@@ -42,20 +45,42 @@ public:
     using Run = std::function<boost::asio::awaitable<void>(std::span<Request*>)>;
     using Key = std::function<std::string(const Item&)>;
 
-    Batcher(boost::asio::any_io_executor executor, std::size_t max_batch, int max_in_flight, Key key, Run run)
+    // Bounds on waiting: a request waits at most `max_queue_wait` for its batch to be sent, and at
+    // most `max_queued` requests wait at once; beyond either it fails at once with
+    // marquee::BackendUnavailable (503). Once sent, a batch is bounded by the statement's deadline.
+    struct Limits {
+        std::chrono::milliseconds max_queue_wait{std::chrono::seconds(5)};
+        std::size_t max_queued = 1000;
+    };
+
+    Batcher(boost::asio::any_io_executor executor, std::size_t max_batch, int max_in_flight, Key key, Run run,
+            Limits limits = {})
         : executor_(std::move(executor)), max_batch_(max_batch), max_in_flight_(max_in_flight), key_(std::move(key)),
-          run_(std::move(run)) {}
+          run_(std::move(run)), limits_(limits) {}
 
     boost::asio::awaitable<Outcome> submit(Item item) {
+        if (queue_.size() >= limits_.max_queued)
+            throw marquee::BackendUnavailable("too many writes are waiting for PostgreSQL");
         Waiting w(executor_, std::move(item));
+        w.timer.expires_after(limits_.max_queue_wait);
         queue_.push_back(&w);
         if (in_flight_ < max_in_flight_) {
             ++in_flight_;
             boost::asio::co_spawn(executor_, drain(), boost::asio::detached);
         }
-        boost::system::error_code ec;
-        // Cancelled by drain() once the request has its outcome.
-        co_await w.timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+        for (;;) {
+            boost::system::error_code ec;
+            // Cancelled by drain() once the request has its outcome; expires if it waits too long.
+            co_await w.timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+            if (w.request.outcome || w.request.error) break;
+            if (auto queued = std::find(queue_.begin(), queue_.end(), &w); queued != queue_.end()) {
+                // Still waiting for a batch: give up on it (nothing was sent).
+                queue_.erase(queued);
+                throw marquee::BackendUnavailable("PostgreSQL is too slow to take this write now");
+            }
+            // In a batch being written: its answer comes within the statement's deadline.
+            w.timer.expires_at(boost::asio::steady_timer::time_point::max());
+        }
         if (w.request.error) std::rethrow_exception(w.request.error);
         co_return std::move(*w.request.outcome);
     }
@@ -133,6 +158,7 @@ private:
     int max_in_flight_;
     Key key_;
     Run run_;
+    Limits limits_;
     std::deque<Waiting*> queue_;
     int in_flight_ = 0;
 };

@@ -63,8 +63,8 @@ Script::Script(std::string body_text) : body(std::move(body_text)) {
     sha = marquee::to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
-Client::Client(asio::any_io_executor executor, std::string host, std::uint16_t port, int db)
-    : executor_(executor), host_(std::move(host)), port_(port), db_(db), socket_(executor) {}
+Client::Client(asio::any_io_executor executor, Endpoint endpoint)
+    : executor_(executor), endpoint_(std::move(endpoint)), socket_(executor) {}
 
 Client::~Client() {
     if (reader_) redisReaderFree(reader_);
@@ -101,7 +101,7 @@ asio::awaitable<void> Client::open_connection() {
     };
     boost::system::error_code ec;
     tcp::resolver resolver(executor_);
-    auto endpoints = co_await resolver.async_resolve(host_, std::to_string(port_), asio::redirect_error(asio::use_awaitable, ec));
+    auto endpoints = co_await resolver.async_resolve(endpoint_.host, std::to_string(endpoint_.port), asio::redirect_error(asio::use_awaitable, ec));
     if (ec) fail("Redis host cannot be resolved: " + ec.message());
 
     tcp::socket socket(executor_);
@@ -119,8 +119,16 @@ asio::awaitable<void> Client::open_connection() {
     reader_ = redisReaderCreate();
     state_ = State::Connected;
     std::uint64_t generation = ++generation_;
-    if (db_ != 0) {
-        std::vector<std::string> select{"SELECT", std::to_string(db_)};
+    // Sent ahead of everything else on the connection; their replies are not waited for: a refused
+    // AUTH shows as NOAUTH errors (503s, logged) on the commands that follow.
+    if (endpoint_.password) {
+        std::vector<std::string> auth{"AUTH"};
+        if (endpoint_.user) auth.push_back(*endpoint_.user);
+        auth.push_back(*endpoint_.password);
+        enqueue(auth, nullptr, 0);
+    }
+    if (endpoint_.db != 0) {
+        std::vector<std::string> select{"SELECT", std::to_string(endpoint_.db)};
         enqueue(select, nullptr, 0);
     }
     asio::co_spawn(executor_, read_loop(generation), asio::detached);

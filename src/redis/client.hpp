@@ -45,7 +45,16 @@ struct Script {
 // connection is re-opened by the next command.
 class Client {
 public:
-    Client(boost::asio::any_io_executor executor, std::string host, std::uint16_t port, int db);
+    // Where Redis is, and how to sign in: every connection sends AUTH (`user` may be empty: the
+    // default user) when there is a password, then SELECT `db`, before any command of its own.
+    struct Endpoint {
+        std::string host;
+        std::uint16_t port = 6379;
+        int db = 0;
+        std::optional<std::string> user;
+        std::optional<std::string> password;
+    };
+    Client(boost::asio::any_io_executor executor, Endpoint endpoint);
     ~Client();
     Client(const Client&) = delete;
     Client& operator=(const Client&) = delete;
@@ -81,9 +90,7 @@ private:
     void reset(const std::string& why);
 
     boost::asio::any_io_executor executor_;
-    std::string host_;
-    std::uint16_t port_;
-    int db_;
+    Endpoint endpoint_;
     boost::asio::ip::tcp::socket socket_;
     State state_ = State::Disconnected;
     std::uint64_t generation_ = 0;

@@ -17,7 +17,7 @@ import uuid
 MARQUEE_BIN = os.environ.get("MARQUEE_BIN", os.path.join(os.path.dirname(__file__), "../../build/marquee"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://marquee@127.0.0.1:5433/marquee_test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/1")
-JWT_SECRET = "integration-test-secret"
+JWT_SECRET = "integration-test-secret-of-32-bytes-or-more"
 
 
 def free_port():
@@ -327,9 +327,11 @@ def in_parallel(calls):
 
 
 class SmtpSink:
-    """A tiny SMTP server that accepts every message and keeps it (enough of RFC 5321 for libcurl)."""
+    """A tiny SMTP server that keeps every message (enough of RFC 5321 for libcurl); it refuses
+    the recipients in `rejected`, as a relay refuses an address it does not know."""
 
-    def __init__(self):
+    def __init__(self, rejected=()):
+        self.rejected = set(rejected)
         self.messages = []  # (recipients, data)
         self.listener = listen()
         self.port = self.listener.getsockname()[1]
@@ -360,7 +362,11 @@ class SmtpSink:
                     recipients = []
                     conn.sendall(b"250 OK\r\n")
                 elif verb == "RCPT":
-                    recipients.append(cmd.split(":", 1)[1].strip().strip("<>"))
+                    recipient = cmd.split(":", 1)[1].strip().strip("<>")
+                    if recipient in self.rejected:
+                        conn.sendall(b"550 5.1.1 no such user here\r\n")
+                        continue
+                    recipients.append(recipient)
                     conn.sendall(b"250 OK\r\n")
                 elif verb == "DATA":
                     conn.sendall(b"354 go ahead\r\n")

@@ -1,20 +1,18 @@
-"""The marquee executable's subcommands: migrate, seed-demo, token, jobs, serve's shutdown, --help,
---version."""
+"""The marquee executable's subcommands: migrate, seed-demo, token, jobs, --help, --version, and the
+configuration serve refuses."""
 
 import base64
-import http.client
 import json
 import os
-import signal
 import subprocess
-import threading
 import time
 import unittest
 import uuid
 
-from harness import DATABASE_URL, MARQUEE_BIN, REDIS_URL, Proxy, Server, die_with_parent
+from harness import DATABASE_URL, MARQUEE_BIN, REDIS_URL, Server, die_with_parent
 
-ENV = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "JWT_SECRET": "cli-secret"}
+CLI_SECRET = "cli-secret-long-enough-for-production-use"
+ENV = {**os.environ, "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL, "JWT_SECRET": CLI_SECRET}
 
 
 def marquee(*args, env=None):
@@ -75,7 +73,7 @@ class CliTest(unittest.TestCase):
         self.assertEqual(marquee("token", "--sub", "x", "--ttl", "soon").returncode, 2)
 
         # It works against a server that shares the secret, and is recorded as a user.
-        server = Server(env={"JWT_SECRET": "cli-secret"})
+        server = Server(env={"JWT_SECRET": CLI_SECRET})
         try:
             sub = f"cli-user-{time.time_ns()}"
             tok = marquee("token", "--sub", sub, "--admin", "--name", "Cli User").stdout.strip()
@@ -94,32 +92,36 @@ class CliTest(unittest.TestCase):
         self.assertEqual(proc.wait(10), 0)
         self.assertIn(b"background jobs", proc.stdout.read())
 
-    def test_serve_finishes_requests_in_flight_then_exits_cleanly_on_sigterm(self):
-        pg = Proxy(5433)
-        server = Server(database_url=f"postgresql://marquee@127.0.0.1:{pg.port}/marquee_test")
+    def test_serve_refuses_a_missing_or_short_secret_in_production(self):
+        base = {k: v for k, v in ENV.items() if k not in ("JWT_SECRET", "MARQUEE_ENV")}
+        for env in (base, {**base, "JWT_SECRET": "x" * 31}, {**base, "MARQUEE_ENV": "production"}):
+            r = subprocess.run([MARQUEE_BIN, "serve"], env={**env, "PORT": "1"}, capture_output=True, text=True,
+                               timeout=10)
+            self.assertEqual(r.returncode, 2, r)
+            self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)  # one clear line
+            self.assertIn("JWT_SECRET", r.stderr)
+            self.assertEqual(marquee("token", "--sub", "x", env=env).returncode, 2)
+        # Development mode may use the built-in secret (with a warning); ./run.sh sets it.
+        dev = Server(env={"JWT_SECRET": "", "MARQUEE_ENV": "development"})
         try:
-            # An idle keep-alive connection, and a request that is waiting on PostgreSQL when the
-            # signal arrives.
-            idle = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-            idle.request("GET", "/api/health")
-            self.assertEqual(idle.getresponse().read() != b"", True)
-            pg.pause()
-            answer = {}
-            waiting = threading.Thread(target=lambda: answer.update(
-                r=server.request("GET", f"/api/v1/movies/{uuid.uuid4()}", timeout=15)))
-            waiting.start()
-            time.sleep(0.5)
-            server.process.send_signal(signal.SIGTERM)
-            time.sleep(0.5)
-            self.assertIsNone(server.process.poll(), "exited with a request in flight")
-            pg.resume()
-            waiting.join(15)
-            self.assertEqual(answer["r"].status, 404)  # answered (no such movie), not dropped
-            self.assertEqual(server.process.wait(10), 0)  # a normal exit: no crash on the way out
+            self.assertEqual(dev.request("GET", "/api/health").status, 200)
+        finally:
+            dev.stop()
+
+    def test_redis_url_credentials_are_used(self):
+        user, password = f"marquee-{uuid.uuid4().hex[:8]}", uuid.uuid4().hex
+        port, db = REDIS_URL.rsplit(":", 1)[1].split("/")
+        subprocess.run(["redis-cli", "-p", port, "ACL", "SETUSER", user, "on", f">{password}", "~*", "&*", "+@all"],
+                       check=True, capture_output=True)
+        server = Server(redis_url=f"redis://{user}:{password}@127.0.0.1:{port}/{db}")
+        try:
+            self.assertEqual(server.request("GET", "/api/health").status, 200)
+            clients = subprocess.run(["redis-cli", "-p", port, "CLIENT", "LIST"], capture_output=True, text=True,
+                                     check=True).stdout
+            self.assertIn(f"user={user}", clients)
         finally:
             server.stop()
-            pg.stop()
-
+            subprocess.run(["redis-cli", "-p", port, "ACL", "DELUSER", user], capture_output=True)
 
 if __name__ == "__main__":
     unittest.main()

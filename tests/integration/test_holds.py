@@ -184,12 +184,14 @@ class HoldsTest(ServerTestCase):
         self.assertEqual(status(), "SOLD_OUT")
 
     def test_a_redis_that_refuses_writes_is_503_never_500(self):
+        policy = redis_cli("CONFIG", "GET", "maxmemory-policy").splitlines()[-1]
         redis_cli("CONFIG", "SET", "maxmemory-policy", "noeviction")
         redis_cli("CONFIG", "SET", "maxmemory", "1")  # every write now answers -OOM
         try:
             self.assertError(self.hold(self.token(), ["A1"]), 503, "SERVICE_UNAVAILABLE")
         finally:
             redis_cli("CONFIG", "SET", "maxmemory", "0")
+            redis_cli("CONFIG", "SET", "maxmemory-policy", policy)
         self.assertEqual(self.hold(self.token(), ["A1"]).status, 201)
 
     def test_state_is_rebuilt_after_redis_loses_everything(self):

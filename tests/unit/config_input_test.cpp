@@ -62,6 +62,27 @@ TEST(Config, ReadsValues) {
     EXPECT_EQ(c.rate_limit_per_minute, 0);
 }
 
+TEST(Config, ProductionNeedsAJwtSecretOfAtLeast32Bytes) {
+    EXPECT_TRUE(jwt_secret_problem(load({})));  // production by default, no secret
+    EXPECT_TRUE(jwt_secret_problem(load({{"JWT_SECRET", std::string(31, 'k').c_str()}})));
+    EXPECT_FALSE(jwt_secret_problem(load({{"JWT_SECRET", std::string(32, 'k').c_str()}})));
+    EXPECT_FALSE(jwt_secret_problem(load({{"MARQUEE_ENV", "development"}})));  // the built-in secret
+    EXPECT_FALSE(jwt_secret_problem(load({{"MARQUEE_ENV", "development"}, {"JWT_SECRET", "k"}})));
+    EXPECT_NE(error_of({{"MARQUEE_ENV", "staging"}}).find("MARQUEE_ENV"), std::string::npos);
+}
+
+TEST(Config, RedisUrlCredentials) {
+    Config both = load({{"REDIS_URL", "redis://app:s3cr%40t@10.0.0.5:7000/2"}});
+    EXPECT_EQ(both.redis_user, "app");
+    EXPECT_EQ(both.redis_password, "s3cr@t");
+    Config password_only = load({{"REDIS_URL", "redis://:pw@10.0.0.5:7000"}});
+    EXPECT_FALSE(password_only.redis_user);
+    EXPECT_EQ(password_only.redis_password, "pw");
+    Config none = load({{"REDIS_URL", "redis://10.0.0.5:7000"}});
+    EXPECT_FALSE(none.redis_user);
+    EXPECT_FALSE(none.redis_password);
+}
+
 TEST(Config, BadValuesNameTheVariable) {
     EXPECT_NE(error_of({{"PORT", "abc"}}).find("PORT"), std::string::npos);
     EXPECT_NE(error_of({{"PORT", "70000"}}).find("PORT"), std::string::npos);

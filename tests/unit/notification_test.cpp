@@ -1,3 +1,4 @@
+#include "jobs/delivery_policy.hpp"
 #include "jobs/notification_sink.hpp"
 
 #include <boost/json/parse.hpp>
@@ -38,4 +39,26 @@ TEST(Email, EachEventHasItsOwnSubject) {
     EXPECT_EQ(subject("order.refunded"), "Subject: Booking refunded: Dune: Part Two");
     EXPECT_EQ(subject("order.cancelled"), "Subject: Booking cancelled: Dune: Part Two");
     EXPECT_EQ(subject("show.cancelled"), "Subject: Show cancelled: Dune: Part Two");
+}
+
+TEST(DeliveryPolicy, RetriesBackOffExponentiallyWithJitterUpToFiveMinutes) {
+    using marquee::jobs::retry_delay;
+    using std::chrono::seconds;
+    EXPECT_EQ(retry_delay(1, 0.0), seconds(1));
+    EXPECT_EQ(retry_delay(3, 0.0), seconds(2));   // half of 4 s at the least jitter
+    EXPECT_EQ(retry_delay(3, 1.0), seconds(4));   // all of it at the most
+    EXPECT_EQ(retry_delay(8, 1.0), seconds(128));
+    EXPECT_EQ(retry_delay(9, 1.0), seconds(256));
+    for (int attempts : {10, 31, 32, 1000, 2'000'000'000}) {  // capped, and no overflow however many
+        EXPECT_LE(retry_delay(attempts, 1.0), seconds(300)) << attempts;
+        EXPECT_GE(retry_delay(attempts, 0.0), seconds(150)) << attempts;
+    }
+    EXPECT_LT(retry_delay(6, 0.1), retry_delay(6, 0.9));  // the jitter spreads retries apart
+}
+
+TEST(DeliveryPolicy, AnEventIsParkedAfterTheLastAllowedAttempt) {
+    using marquee::jobs::is_dead;
+    EXPECT_FALSE(is_dead(1, 2));
+    EXPECT_TRUE(is_dead(2, 2));
+    EXPECT_TRUE(is_dead(11, 10));
 }

@@ -24,5 +24,5 @@ for _, seat in ipairs(h.s) do
   redis.call('ZADD', SEAT_EXP, 'GT', h.c, seat)
 end
 save_hold(id, h)
-touch()
+-- No touch(): the seats were held and stay held; nobody's seat map changes.
 return {'OK', cjson.encode(h)}

@@ -54,8 +54,10 @@ end
 
 -- Every change to who holds or owns a seat bumps the show's version, so a reader that cached the
 -- seat map can tell with one HMGET whether it is still current.
+-- The version is Redis's time and a counter: after Redis is put back to an older copy of itself, no
+-- later change can bring back a version a reader remembers with other seats.
 local function touch()
-  redis.call('HINCRBY', SHOW, 'v', 1)
+  redis.call('HSET', SHOW, 'v', now() .. '.' .. redis.call('HINCRBY', SHOW, 'vn', 1))
 end
 
 -- An order change PostgreSQL committed has been applied here: counted against the show's seat
@@ -70,9 +72,12 @@ local function claimed(h)
   return h.c ~= nil and h.c > now()
 end
 
+-- The show's state must be there, whole: a key that is missing was lost (every key but SHOW holds a
+-- sentinel), and the state is rebuilt from PostgreSQL before anything is decided on it.
 local function check_show()
   local state = redis.call('HMGET', SHOW, 'init', 'cancelled', 'pruned')
   if not state[1] then return 'REBUILD' end
+  if redis.call('EXISTS', SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP) < 6 then return 'REBUILD' end
   pruned_at = tonumber(state[3]) or 0
   if state[2] == '1' then return 'NOT_BOOKABLE' end
   return nil

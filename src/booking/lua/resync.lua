@@ -1,18 +1,25 @@
 -- Rebuilds what Redis knows of a show's seats from PostgreSQL, the truth: the sold seats, the seats
--- of unpaid orders and whether the show is cancelled, plus the live holds Redis alone knows, except
--- on seats PostgreSQL gives to an order. Used when the show's state is missing (mode 'missing':
--- only if nobody rebuilt it meanwhile) and by the seat reconciler when Redis has fallen behind
--- PostgreSQL (mode 'always'). Every key gets its sentinel and expires a day after the show ends.
--- ARGV: mode, epoch, cancelled (0/1), PostgreSQL's seat version, expire at (ms), number of sold
--- seats, sold seats…, then (seat, owner, expires ms) triples of unpaid orders → 1 rebuilt | 0 not
-local mode, epoch, cancelled, version, expire_at = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5]
-if mode == 'missing' and redis.call('HGET', SHOW, 'init') then return 0 end
+-- of unpaid orders and whether the show is cancelled, plus the live holds Redis alone knows (from
+-- their records), except on seats PostgreSQL gives to an order. Every key gets its sentinel and
+-- expires at `expire at`.
+-- Modes: 'repair' rebuilds only a state that is missing or damaged (a key lost); 'always' rebuilds
+-- whatever is there, unless an order change was applied since `applied seen` was read (the snapshot
+-- of PostgreSQL may be older than that change: the caller reads both again and retries).
+-- ARGV: mode, applied seen, epoch, cancelled (0/1), PostgreSQL's seat version, expire at (ms),
+-- number of sold seats, sold seats…, then (seat, owner, expires ms) triples of unpaid orders
+-- → 1 rebuilt | 0 nothing to do | -1 retry
+local mode, applied_seen, epoch, cancelled, version, expire_at =
+  ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1', ARGV[5], ARGV[6]
+local whole = redis.call('HGET', SHOW, 'init') and
+  redis.call('EXISTS', SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP) == 6
+if mode == 'repair' and whole then return 0 end
+if mode == 'always' and (redis.call('HGET', SHOW, 'applied') or '') ~= applied_seen then return -1 end
 
 local sold = {}
-local nsold = tonumber(ARGV[6])
-for i = 7, 6 + nsold do sold[#sold + 1] = ARGV[i] end
+local nsold = tonumber(ARGV[7])
+for i = 8, 7 + nsold do sold[#sold + 1] = ARGV[i] end
 local ordered = {}  -- seat → {owner, expires}
-local i = 7 + nsold
+local i = 8 + nsold
 while i + 2 <= #ARGV do
   ordered[ARGV[i]] = {ARGV[i + 1], ARGV[i + 2]}
   i = i + 3
@@ -20,15 +27,21 @@ end
 local is_sold = {}
 for _, seat in ipairs(sold) do is_sold[seat] = true end
 
--- Live holds on seats PostgreSQL leaves free keep them.
+-- Live holds keep the seats PostgreSQL leaves free: from their records, which outlive a lost seat key.
 local kept = {}
 if not cancelled then
-  local owners = redis.call('HGETALL', SEATS)
-  for j = 1, #owners, 2 do
-    local seat, owner = owners[j], owners[j + 1]
-    if seat ~= MARK and string.sub(owner, 1, 6) ~= 'order:' and not is_sold[seat] and not ordered[seat] then
-      local expires = tonumber(redis.call('ZSCORE', SEAT_EXP, seat))
-      if expires and expires > now() then kept[#kept + 1] = {seat, owner, expires} end
+  local records = redis.call('HGETALL', HOLDS)
+  for j = 1, #records, 2 do
+    local id = records[j]
+    if id ~= MARK then
+      local h = cjson.decode(records[j + 1])
+      local until_ms = h.e
+      if h.c and h.c > until_ms then until_ms = h.c end
+      if h.st == 'HELD' and until_ms > now() then
+        for _, seat in ipairs(h.s) do
+          if not is_sold[seat] and not ordered[seat] then kept[#kept + 1] = {seat, id, until_ms} end
+        end
+      end
     end
   end
 end
