@@ -1,7 +1,21 @@
 #!/usr/bin/env bash
-# ./test.sh   the same set-up as ./run.sh, then every test (unit and integration) through CTest.
+# ./test.sh              the same set-up as ./run.sh, then every test (unit and integration) through CTest
+# ./test.sh --sanitize   the same with a build under AddressSanitizer and UndefinedBehaviorSanitizer
+#                        (build-sanitize/); any report fails the run
 # Extra arguments go to ctest, e.g. ./test.sh -R catalog
 source "$(dirname "$0")/scripts/lib.sh"
+
+SANITIZE=0
+if [[ "${1:-}" == "--sanitize" ]]; then
+  SANITIZE=1
+  shift
+  BUILD_DIR="$ROOT/build-sanitize"
+  BIN="$BUILD_DIR/marquee"
+  CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DMARQUEE_SANITIZE=ON)
+  # Stop at the first report, with a stack; the harness keeps each server's output.
+  export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:abort_on_error=0"
+  export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+fi
 
 install_packages
 build_release
@@ -12,4 +26,15 @@ export DATABASE_URL="postgresql://marquee@127.0.0.1:$PG_PORT/marquee_test"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 "$BIN" migrate
 log "running the tests"
-ctest --test-dir "$BUILD_DIR" --output-on-failure "$@"
+[[ $SANITIZE -eq 1 ]] && rm -f /tmp/marquee-test-*.log
+status=0
+ctest --test-dir "$BUILD_DIR" --output-on-failure "$@" || status=$?
+if [[ $SANITIZE -eq 1 ]]; then
+  # A server that reported and stopped fails its test; a report from a process a test did not
+  # watch (a jobs process, say) is in its log: any is a failure.
+  if grep -l -E "ERROR: (Address|Leak)Sanitizer|runtime error:" /tmp/marquee-test-*.log 2>/dev/null; then
+    echo "sanitizer reports in the server logs above" >&2
+    status=1
+  fi
+fi
+exit $status

@@ -35,10 +35,13 @@ install_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# Extra CMake flags (./test.sh --sanitize sets its own).
+CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=Release)
+
 build_release() {
-  log "building (Release)"
+  log "building (${CMAKE_FLAGS[*]})"
   if [[ ! -f "$BUILD_DIR/build.ninja" ]]; then
-    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+    cmake -S "$ROOT" -B "$BUILD_DIR" -G Ninja "${CMAKE_FLAGS[@]}" >/dev/null
   fi
   cmake --build "$BUILD_DIR" -j2 | grep -v '^\[' || true
   [[ -x "$BIN" ]] || { echo "build failed" >&2; exit 1; }

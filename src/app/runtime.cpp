@@ -34,11 +34,11 @@ int run(const Config& config, RunMode mode) {
         spdlog::warn("MARQUEE_ENV=development and no JWT_SECRET: using the built-in development secret, which anyone "
                      "can read; never do this in production");
 
-    jobs::HealthState health;
     redis::ServerClock clock{std::chrono::milliseconds(config.clock_skew_ms)};
     http::ServerState server_state;
     const bool serve_api = mode != RunMode::JobsOnly;
     const int thread_count = serve_api ? config.threads : 1;
+    jobs::HealthState health(static_cast<std::size_t>(thread_count));
 
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<http::Server::Worker> server_workers;
@@ -65,8 +65,10 @@ int run(const Config& config, RunMode mode) {
         server->start();
     }
 
-    // Background jobs share the first loop.
-    asio::co_spawn(first.loop, jobs::probe_health(first.db, first.redis, health, clock), asio::detached);
+    // Every worker's connections are probed on its own loop; the background jobs share the first.
+    for (std::size_t i = 0; i < workers.size(); ++i)
+        asio::co_spawn(workers[i]->loop, jobs::probe_health(workers[i]->db, workers[i]->redis, health.parts[i], clock),
+                       asio::detached);
     if (mode != RunMode::ApiOnly) {
         asio::co_spawn(first.loop, jobs::reconcile_seats(first.booking.seats), asio::detached);
         asio::co_spawn(first.loop, jobs::expire_orders(first.booking.order_store, first.booking.sync), asio::detached);

@@ -11,8 +11,8 @@ namespace {
 void add_health_route(http::Router& router, const jobs::HealthState& health) {
     router.add(http::Method::Get, "/api/health", http::Access::Public,
                [&health](http::RequestContext&) -> boost::asio::awaitable<http::Response> {
-                   bool pg_up = health.postgres_up.load(std::memory_order_relaxed);
-                   bool redis_up = health.redis_up.load(std::memory_order_relaxed);
+                   bool pg_up = health.postgres_up();
+                   bool redis_up = health.redis_up();
                    std::string body;
                    JsonWriter w(body);
                    w.begin_object();

@@ -58,6 +58,8 @@ struct Order {
     std::string movie_title;
     TheatreId theatre;
     std::string theatre_name;
+    // The show's seat version of the change that created it, for Redis's step (only as created).
+    std::int64_t seat_version = 0;
 };
 
 // "A1, A2, B7": seat ids as a person reads them in a message.

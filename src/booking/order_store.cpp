@@ -42,10 +42,16 @@ namespace {
     "  LATERAL (SELECT CASE c.status WHEN 'PAYMENT_PENDING' THEN 'order.created' "                             \
     "    WHEN 'CONFIRMED' THEN 'order.confirmed' WHEN 'EXPIRED' THEN 'order.expired' "                          \
     "    WHEN 'CANCELLED' THEN 'order.cancelled' ELSE 'order.refunded' END AS name) e "
+// Each changed order gets its own seat version, the last ones of its show's new version: Redis's
+// step for it carries that number (lua/prelude.lua, should_apply).
 #define MARQUEE_COUNT_SEAT_CHANGES                                                                              \
     "versions AS (INSERT INTO seat_versions (show_id, version) "                                                \
     "  SELECT show_id, count(*) FROM changed GROUP BY show_id ORDER BY show_id "                               \
-    "  ON CONFLICT (show_id) DO UPDATE SET version = seat_versions.version + EXCLUDED.version, changed_at = now()) "
+    "  ON CONFLICT (show_id) DO UPDATE SET version = seat_versions.version + EXCLUDED.version, changed_at = now() " \
+    "  RETURNING show_id, version), "                                                                           \
+    "order_versions AS (SELECT c.order_id, sv.version - count(*) OVER (PARTITION BY c.show_id) "                \
+    "  + row_number() OVER (PARTITION BY c.show_id ORDER BY c.order_id) AS seat_version "                       \
+    "  FROM changed c JOIN versions sv ON sv.show_id = c.show_id) "
 #define MARQUEE_RECORD_ORDER_CHANGES                                                                            \
     "events AS (INSERT INTO outbox (event_type, payload) " MARQUEE_ORDER_EVENT_ROWS "), " MARQUEE_COUNT_SEAT_CHANGES
 
@@ -84,8 +90,9 @@ constexpr pg::Statement kCreateOrders{
     "seats AS (INSERT INTO order_seats (show_id, seat_id, order_id) "
     "  SELECT o.show_id, unnest(o.seat_ids), o.order_id FROM changed o), "
     MARQUEE_RECORD_ORDER_CHANGES
-    "SELECT " MARQUEE_ORDER_COLUMNS ", r.i AS batch_index "
-    "FROM changed ov JOIN req r ON r.hold_id = ov.hold_id " MARQUEE_ORDER_JOINS};
+    "SELECT " MARQUEE_ORDER_COLUMNS ", r.i AS batch_index, v.seat_version "
+    "FROM changed ov JOIN req r ON r.hold_id = ov.hold_id JOIN order_versions v ON v.order_id = ov.order_id "
+    MARQUEE_ORDER_JOINS};
 
 // The constraints order writes can run into, by name.
 constexpr std::string_view kSeatOwnedByLiveOrder = "order_seats_pkey";  // a seat in two live orders
@@ -126,8 +133,8 @@ constexpr pg::Statement kConfirmPayments{
     "SELECT COALESCE(prev.status, 'PAYMENT_PENDING') AS before_status, "
     "  COALESCE(prev.expires_at, c.expires_at) <= now() AS before_lapsed, "
     "  COALESCE(prev.show_id, c.show_id) AS target_show_id, COALESCE(prev.seat_ids, c.seat_ids) AS target_seats, "
-    "  paid_view.*, r.i AS batch_index "
-    "FROM req r LEFT JOIN changed c ON c.order_id = r.order_id "
+    "  paid_view.*, r.i AS batch_index, v.seat_version "
+    "FROM req r LEFT JOIN changed c ON c.order_id = r.order_id LEFT JOIN order_versions v ON v.order_id = c.order_id "
     "LEFT JOIN LATERAL (SELECT o.status, o.expires_at, o.show_id, o.seat_ids FROM orders o "
     "  WHERE c.order_id IS NULL AND o.order_id = r.order_id AND o.user_id = r.user_id OFFSET 0) prev ON true "
     "LEFT JOIN paid_view ON paid_view.order_id = r.order_id "
@@ -146,7 +153,7 @@ constexpr pg::Statement kLockForCancellation{
 constexpr pg::Statement kEndOrder{
     "order_end",
     "WITH changed AS (UPDATE orders SET status = $2, cancelled_at = now() WHERE order_id = $1 RETURNING *), "
-    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_RECORD_ORDER_CHANGES "SELECT order_id FROM changed"};
+    MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_RECORD_ORDER_CHANGES "SELECT seat_version FROM order_versions"};
 
 // $1 show. First statement of a show cancellation: waits for the order writes that share-lock the
 // show's row (kCreateOrders), so that the next statement, with a snapshot of its own, sees them.
@@ -192,7 +199,8 @@ constexpr pg::Statement kExpireDueOrders{
     "changed AS (UPDATE orders o SET status = 'EXPIRED', cancelled_at = now() FROM due "
     "  WHERE o.order_id = due.order_id RETURNING o.*), "
     MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_RECORD_ORDER_CHANGES
-    "SELECT order_id, show_id, seat_ids FROM changed"};
+    "SELECT c.order_id, c.show_id, c.seat_ids, v.seat_version FROM changed c "
+    "JOIN order_versions v ON v.order_id = c.order_id"};
 
 #undef MARQUEE_ORDER_COLUMNS
 #undef MARQUEE_ORDER_JOINS
@@ -240,6 +248,13 @@ Order read_order(const pg::Row& r) {
     return o;
 }
 
+// An order as the create statement returns it: with the seat version of its creation.
+Order read_created_order(const pg::Row& r) {
+    Order o = read_order(r);
+    o.seat_version = r.integer("seat_version");
+    return o;
+}
+
 PaymentRecord read_payment(const pg::Row& r) {
     PaymentRecord p;
     p.before = read_status(r, "before_status");
@@ -247,6 +262,7 @@ PaymentRecord read_payment(const pg::Row& r) {
     p.show = ShowId(r.text("target_show_id"));
     p.seats = read_seats(r, "target_seats");
     if (!r.is_null("order_id")) p.paid = read_order(r);
+    if (!r.is_null("seat_version")) p.seat_version = r.integer("seat_version");
     return p;
 }
 
@@ -256,7 +272,8 @@ CancellationCandidate read_candidate(const pg::Row& r) {
 }
 
 EndedOrder read_ended(const pg::Row& r) {
-    return {OrderId(r.text("order_id")), ShowId(r.text("show_id")), read_seats(r, "seat_ids")};
+    return {OrderId(r.text("order_id")), ShowId(r.text("show_id")), read_seats(r, "seat_ids"),
+            r.integer("seat_version")};
 }
 
 // ---- batches ------------------------------------------------------------------------------------
@@ -344,7 +361,7 @@ OrderStore::OrderStore(boost::asio::any_io_executor executor, pg::Pool& db, int 
                        w.field("amount", o.amount.to_decimal());
                    });
                    auto result = co_await db_.query(kCreateOrders, json, order_ttl_seconds_);
-                   distribute(result, sent, [](const pg::Row& row) { return CreateResult{read_order(row), false}; });
+                   distribute(result, sent, [](const pg::Row& row) { return CreateResult{read_created_order(row), false}; });
                }),
       payments_(executor, kMaxBatch, kBatchSlots, [](const Payment& p) { return p.order.str(); },
                 [this](std::span<pg::Batcher<Payment, PaymentResult>::Request*> requests) -> boost::asio::awaitable<void> {
@@ -435,9 +452,10 @@ boost::asio::awaitable<std::optional<EndedOrder>> OrderStore::cancel(
     if (locked.empty()) co_return std::nullopt;  // rolled back: nothing was changed
     CancellationCandidate candidate = read_candidate(locked.front());
     OrderStatus next = decide(candidate);
-    co_await tx.query(kEndOrder, order, to_string(next));
+    auto changed = co_await tx.query(kEndOrder, order, to_string(next));
     co_await tx.commit();
     EndedOrder ended;
+    ended.seat_version = changed.front().integer("seat_version");
     ended.id = order;
     ended.show = std::move(candidate.show);
     ended.seats = std::move(candidate.seats);

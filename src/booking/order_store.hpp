@@ -34,6 +34,7 @@ struct PaymentRecord {
     ShowId show;
     std::vector<SeatId> seats;
     std::optional<Order> paid;  // the order as paid, when this statement confirmed it
+    std::int64_t seat_version = 0;  // of the change this statement made (paid or expired), if any
 };
 
 // An order whose status the store changed (cancelled, refunded, expired), with what Redis needs.
@@ -41,6 +42,7 @@ struct EndedOrder {
     OrderId id;
     ShowId show;
     std::vector<SeatId> seats;
+    std::int64_t seat_version = 0;  // of this change (migration 007)
 };
 
 // A customer's order with its lock held, for the cancellation rules (lifecycle::decide_cancellation).

@@ -96,11 +96,11 @@ boost::asio::awaitable<Order> Orders::pay(const UserId& user, const OrderId& ord
     switch (lifecycle::judge_payment(facts)) {
         case lifecycle::PaymentVerdict::PaidNow:
             co_await sync_.order_changed(record->show, order_id, OrderStatus::PaymentPending, OrderStatus::Confirmed,
-                                         record->seats);
+                                         record->seats, record->seat_version);
             co_return std::move(*record->paid);
         case lifecycle::PaymentVerdict::ExpiredNow:
             co_await sync_.order_changed(record->show, order_id, OrderStatus::PaymentPending, OrderStatus::Expired,
-                                         record->seats);
+                                         record->seats, record->seat_version);
             lifecycle::throw_order_expired();
         case lifecycle::PaymentVerdict::AlreadyPaid:
             break;  // paid before: the same body again
@@ -126,7 +126,7 @@ boost::asio::awaitable<Order> Orders::cancel(const UserId& user, const OrderId& 
     };
     auto ended = co_await store_.cancel(order_id, user, decide);
     if (!ended) throw ApiError::not_found("order not found");
-    co_await sync_.order_changed(ended->show, order_id, before, after, ended->seats);
+    co_await sync_.order_changed(ended->show, order_id, before, after, ended->seats, ended->seat_version);
     co_return co_await get(user, order_id);
 }
 

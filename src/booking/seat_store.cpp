@@ -157,20 +157,13 @@ boost::asio::awaitable<void> SeatStore::resync(const ShowId& show) { co_await re
 
 boost::asio::awaitable<void> SeatStore::resync(const ShowId& show, ResyncMode mode) {
     auto keys = show_keys(show);
+    // The script refuses when an order change newer than the snapshot has already reached Redis (the
+    // rebuild would undo it); PostgreSQL is then read again.
     for (int attempt = 0; attempt < 3; ++attempt) {
-        // What Redis has applied, read before PostgreSQL's snapshot: the rebuild is refused if a
-        // change lands in between (the snapshot might not have it), and is then tried again.
-        std::string applied_seen;
-        if (mode == ResyncMode::Always) {
-            std::vector<std::string> get{"HGET", keys[0], "applied"};
-            auto reply = co_await redis_.command(std::move(get));
-            if (reply.is_error()) redis::throw_error_reply(reply);
-            applied_seen = reply.str;
-        }
         auto r = co_await db_.query(kShowSeatState, show);
         if (r.empty()) co_return;
         pg::Row state = r.front();
-        std::vector<std::string> args{mode == ResyncMode::Always ? "always" : "repair", applied_seen, random_uuid(),
+        std::vector<std::string> args{mode == ResyncMode::Always ? "always" : "repair", random_uuid(),
                                       state.boolean("cancelled") ? "1" : "0", state.str("version"),
                                       state.str("expire_at_ms")};
         std::vector<std::string> sold, pending;
@@ -332,22 +325,23 @@ boost::asio::awaitable<std::shared_ptr<const LiveSeats>> SeatStore::seat_map(con
 
 boost::asio::awaitable<void> SeatStore::convert_hold(const ShowId& show, const UserId& user, const HoldId& hold,
                                                      const OrderId& order, std::int64_t order_expires_ms,
-                                                     const std::vector<SeatId>& seats) {
-    std::vector<std::string> args{user.str(), hold.str(), order.str(), std::to_string(order_expires_ms + kOrderSeatGraceMs)};
+                                                     const std::vector<SeatId>& seats, std::int64_t seat_version) {
+    std::vector<std::string> args{user.str(), hold.str(), order.str(), std::to_string(order_expires_ms + kOrderSeatGraceMs),
+                                  std::to_string(seat_version)};
     append(args, seats);
     co_await run_script(kConvertHold, show, std::move(args));
 }
 
 boost::asio::awaitable<void> SeatStore::sell_order_seats(const ShowId& show, const OrderId& order,
-                                                         const std::vector<SeatId>& seats) {
-    std::vector<std::string> args{order.str()};
+                                                         const std::vector<SeatId>& seats, std::int64_t seat_version) {
+    std::vector<std::string> args{order.str(), std::to_string(seat_version)};
     append(args, seats);
     co_await run_script(kSellOrderSeats, show, std::move(args));
 }
 
 boost::asio::awaitable<void> SeatStore::free_order_seats(const ShowId& show, const OrderId& order, bool were_sold,
-                                                         const std::vector<SeatId>& seats) {
-    std::vector<std::string> args{order.str(), were_sold ? "1" : "0"};
+                                                         const std::vector<SeatId>& seats, std::int64_t seat_version) {
+    std::vector<std::string> args{order.str(), were_sold ? "1" : "0", std::to_string(seat_version)};
     append(args, seats);
     co_await run_script(kFreeOrderSeats, show, std::move(args));
 }
@@ -386,24 +380,29 @@ boost::asio::awaitable<void> SeatStore::forget_ended_versions() { co_await db_.q
 boost::asio::awaitable<std::vector<SeatStore::RedisSeatState>> SeatStore::inspect(const std::vector<ShowId>& shows) {
     std::vector<std::vector<std::string>> commands;
     commands.reserve(shows.size() * 2);
+    constexpr std::size_t kPerShow = 7;
     for (const auto& show : shows) {
         auto keys = show_keys(show);
         commands.push_back({"HMGET", keys[0], "init", "applied"});
-        // Every other key holds a sentinel from the moment the state is built: all six are there.
-        std::vector<std::string> exists{"EXISTS"};
-        exists.insert(exists.end(), keys.begin() + 1, keys.end());
-        commands.push_back(std::move(exists));
+        // Every other key holds its sentinel from the moment the state is built (lua/prelude.lua).
+        commands.push_back({"SISMEMBER", keys[1], kMark});
+        commands.push_back({"HEXISTS", keys[2], kMark});
+        commands.push_back({"ZSCORE", keys[3], kMark});
+        commands.push_back({"HEXISTS", keys[4], kMark});
+        commands.push_back({"HEXISTS", keys[5], ""});
+        commands.push_back({"ZSCORE", keys[6], kMark});
     }
     auto replies = co_await redis_.pipeline(std::move(commands));
     for (const auto& r : replies)
         if (r.is_error()) redis::throw_error_reply(r);
     std::vector<RedisSeatState> out(shows.size());
     for (std::size_t i = 0; i < shows.size(); ++i) {
-        const auto& show = replies[2 * i];
-        out[i].initialized = !word(show, 0).empty();
-        const std::string& applied = word(show, 1);
+        const redis::Value* r = &replies[kPerShow * i];
+        out[i].initialized = !word(r[0], 0).empty();
+        const std::string& applied = word(r[0], 1);
         out[i].applied = applied.empty() ? 0 : std::stoll(applied);
-        out[i].intact = replies[2 * i + 1].integer == 6;
+        out[i].intact = r[1].integer == 1 && r[2].integer == 1 && r[3].type == redis::Value::Type::String &&
+                        r[4].integer == 1 && r[5].integer == 1 && r[6].type == redis::Value::Type::String;
     }
     co_return out;
 }

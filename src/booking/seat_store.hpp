@@ -87,13 +87,15 @@ public:
     // Orders (PostgreSQL has already committed the change; these bring Redis in line with it).
     // An order's seats stay locked in Redis until the order's expiry plus a grace period: the
     // expiry sweeper frees them as soon as it has expired the order in PostgreSQL.
+    // Each carries the seat version PostgreSQL gave the change (migration 007): a change the show's
+    // last rebuild already had is not applied again.
     boost::asio::awaitable<void> convert_hold(const ShowId& show, const UserId& user, const HoldId& hold,
                                               const OrderId& order, std::int64_t order_expires_ms,
-                                              const std::vector<SeatId>& seats);
+                                              const std::vector<SeatId>& seats, std::int64_t seat_version);
     boost::asio::awaitable<void> sell_order_seats(const ShowId& show, const OrderId& order,
-                                                  const std::vector<SeatId>& seats);
+                                                  const std::vector<SeatId>& seats, std::int64_t seat_version);
     boost::asio::awaitable<void> free_order_seats(const ShowId& show, const OrderId& order, bool were_sold,
-                                                  const std::vector<SeatId>& seats);
+                                                  const std::vector<SeatId>& seats, std::int64_t seat_version);
     // Rebuilds the show's seats from PostgreSQL, keeping the live holds on seats it leaves free.
     boost::asio::awaitable<void> resync(const ShowId& show);
 

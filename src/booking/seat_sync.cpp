@@ -37,17 +37,19 @@ bool needs_resync(const SeatStore::RedisSeatState& redis, std::int64_t pg_versio
 
 boost::asio::awaitable<void> SeatSync::order_created(const Hold& hold, const Order& order) {
     co_await tell_redis("order created", order.id.str(), [&]() -> boost::asio::awaitable<void> {
-        co_await seats_.convert_hold(order.show, order.user, hold.id, order.id, order.expires_ms, order.seats);
+        co_await seats_.convert_hold(order.show, order.user, hold.id, order.id, order.expires_ms, order.seats,
+                                     order.seat_version);
     });
 }
 
 boost::asio::awaitable<void> SeatSync::order_changed(const ShowId& show, const OrderId& order, OrderStatus before,
-                                                     OrderStatus after, const std::vector<SeatId>& seats) {
+                                                     OrderStatus after, const std::vector<SeatId>& seats,
+                                                     std::int64_t seat_version) {
     SeatStep step = seat_step(before, after);
     if (step == SeatStep::None) co_return;
     co_await tell_redis(to_string(after), order.str(), [&]() -> boost::asio::awaitable<void> {
-        if (step == SeatStep::Sell) co_await seats_.sell_order_seats(show, order, seats);
-        else co_await seats_.free_order_seats(show, order, step == SeatStep::FreeSold, seats);
+        if (step == SeatStep::Sell) co_await seats_.sell_order_seats(show, order, seats, seat_version);
+        else co_await seats_.free_order_seats(show, order, step == SeatStep::FreeSold, seats, seat_version);
     });
 }
 

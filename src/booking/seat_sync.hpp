@@ -35,8 +35,10 @@ public:
 
     // A hold became `order`: its seats now belong to the order.
     boost::asio::awaitable<void> order_created(const Hold& hold, const Order& order);
+    // `seat_version`: the one PostgreSQL gave this change (migration 007).
     boost::asio::awaitable<void> order_changed(const ShowId& show, const OrderId& order, OrderStatus before,
-                                               OrderStatus after, const std::vector<SeatId>& seats);
+                                               OrderStatus after, const std::vector<SeatId>& seats,
+                                               std::int64_t seat_version);
     // The show is cancelled in PostgreSQL: its Redis state is rebuilt from there (no seat held or sold).
     boost::asio::awaitable<void> show_cancelled(const ShowId& show);
 

@@ -15,7 +15,19 @@ namespace {
 constexpr pg::Statement kPing{"health_ping", "SELECT 1"};
 }
 
-boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState& health,
+bool HealthState::postgres_up() const {
+    for (const auto& p : parts)
+        if (!p.postgres_up.load(std::memory_order_relaxed)) return false;
+    return true;
+}
+
+bool HealthState::redis_up() const {
+    for (const auto& p : parts)
+        if (!p.redis_up.load(std::memory_order_relaxed)) return false;
+    return true;
+}
+
+boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState::Part& health,
                                           redis::ServerClock& clock) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);

@@ -2,6 +2,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <atomic>
+#include <vector>
 
 namespace pg { class Pool; }
 namespace redis {
@@ -11,17 +12,26 @@ class ServerClock;
 
 namespace marquee::jobs {
 
-// Whether the backing servers answered the last probe, read by GET /api/health without a round
-// trip of its own. Shared by all workers.
+// Whether the backing servers answered the last probe of every worker's connections, read by
+// GET /api/health without a round trip of its own. Shared by all workers; each probe writes its own
+// part.
 struct HealthState {
-    std::atomic<bool> postgres_up{false};
-    std::atomic<bool> redis_up{false};
+    struct Part {
+        std::atomic<bool> postgres_up{false};
+        std::atomic<bool> redis_up{false};
+    };
+    explicit HealthState(std::size_t workers) : parts(workers) {}
+    bool postgres_up() const;
+    bool redis_up() const;
+
+    std::vector<Part> parts;
 };
 
-// Pings PostgreSQL and Redis twice a second and records the outcome in `health`, so GET /api/health
-// answers from memory and reflects an outage (or recovery) within half a second. Redis is asked its
-// TIME, which also keeps `clock` in step with Redis's clock.
-boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState& health,
+// Pings one worker's PostgreSQL pool and Redis connection twice a second and records the outcome in
+// `health`, so GET /api/health answers from memory and reflects an outage (or recovery) of any
+// worker's connections within half a second. Redis is asked its TIME, which also keeps `clock` in
+// step with Redis's clock.
+boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState::Part& health,
                                           redis::ServerClock& clock);
 
 }  // namespace marquee::jobs

@@ -25,7 +25,7 @@ boost::asio::awaitable<void> expire_orders(booking::OrderStore& orders, booking:
                 auto expired = co_await orders.expire_due(kBatch);
                 for (const auto& order : expired)
                     co_await sync.order_changed(order.show, order.id, booking::OrderStatus::PaymentPending,
-                                                booking::OrderStatus::Expired, order.seats);
+                                                booking::OrderStatus::Expired, order.seats, order.seat_version);
                 if (!expired.empty()) spdlog::info("expired {} unpaid order(s)", expired.size());
                 if (expired.size() < static_cast<std::size_t>(kBatch)) break;
             }

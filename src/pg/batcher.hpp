@@ -70,9 +70,11 @@ public:
         }
         for (;;) {
             boost::system::error_code ec;
-            // Cancelled by drain() once the request has its outcome; expires if it waits too long.
+            // Cancelled by drain() once it is done with the request; expires if it waits too long.
             co_await w.timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-            if (w.request.outcome || w.request.error) break;
+            // Only then may `w` go: a request with its outcome may still be in a batch being retried
+            // one by one, and drain() still points at it.
+            if (w.finished) break;
             if (auto queued = std::find(queue_.begin(), queue_.end(), &w); queued != queue_.end()) {
                 // Still waiting for a batch: give up on it (nothing was sent).
                 queue_.erase(queued);
@@ -94,6 +96,7 @@ private:
               timer(executor, boost::asio::steady_timer::time_point::max()) {}
         Request request;
         boost::asio::steady_timer timer;
+        bool finished = false;  // drain() is done with it
     };
 
     // One batch slot: takes whatever is queued, runs it, and goes on while more is waiting.
@@ -105,7 +108,10 @@ private:
             std::vector<Request*> requests;
             for (Waiting* w : batch) requests.push_back(&w->request);
             co_await run_batch(requests);
-            for (Waiting* w : batch) w->timer.cancel();
+            for (Waiting* w : batch) {
+                w->finished = true;
+                w->timer.cancel();
+            }
         }
         --in_flight_;
     }

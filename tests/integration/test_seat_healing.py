@@ -165,6 +165,21 @@ class RedisLosesWritesTest(BookingSteps, ServerTestCase):
         self.assertEqual(self.hold(self.buyer(), show, ["C3"]).status, 409)
         self.assertEqual(self.order(holder, held.json["holdId"]).status, 201)
 
+    def test_a_lost_key_stays_noticed_when_a_payment_writes_to_it_at_once(self):
+        show = self.new_show()["showId"]
+        first, second = self.buyer(), self.buyer()
+        paid = self.book(first, show, ["C1"])
+        self.assertEqual(self.pay(first, paid["orderId"]).status, 200)
+        pending = self.book(second, show, ["C4"])
+        redis_cli("DEL", f"sold:{{{show}}}")
+        # The payment's Redis step finds the state damaged: it writes nothing rather than a set that
+        # would hold C4 alone and hide the loss of C1.
+        self.assertEqual(self.pay(second, pending["orderId"]).status, 200)
+        self.assertTrue(wait_for(lambda: redis_cli("SMISMEMBER", f"sold:{{{show}}}", "C1", "C4").split() == ["1", "1"],
+                                 CONVERGENCE_SECONDS))
+        for seat in ("C1", "C4"):
+            self.assertEqual(self.hold(self.buyer(), show, [seat]).status, 409, seat)
+
     def test_a_lost_hold_key_is_noticed_on_the_next_hold(self):
         show = self.new_show()["showId"]
         self.assertEqual(self.hold(self.buyer(), show, ["A1"]).status, 201)

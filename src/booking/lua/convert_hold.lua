@@ -1,10 +1,11 @@
 -- A hold became an order: its seats now belong to the order until the order is paid, cancelled or
 -- expires. PostgreSQL already committed the order, written while claim_hold.lua's claim kept the
 -- seats the hold's own: nobody else can have taken them meanwhile.
--- ARGV: user, hold id, order id, seat expiry ms, seats… → {'OK'} | {'NOT_FOUND'}
+-- ARGV: user, hold id, order id, seat expiry ms, seat version, seats… → {'OK'} | {'NOT_FOUND'}
 -- No prune() here: holds and their changes do that; this script only moves seats to their order.
-local user, id, order, expires = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
-local seats = args_from(5)
+local user, id, order, expires, version = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
+if not should_apply(version) then return {'OK'} end
+local seats = args_from(6)
 local h = load_hold(id)
 if h and h.u ~= user then return {'NOT_FOUND'} end
 if h and h.st == 'HELD' then
@@ -27,5 +28,5 @@ if h then
   if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
 end
 touch()
-applied()
+applied(version)
 return {'OK'}

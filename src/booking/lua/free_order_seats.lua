@@ -1,9 +1,10 @@
 -- An order was cancelled, refunded or expired: its seats are free again. Only seats still owned by
 -- this order (or sold to it) are touched.
--- ARGV: order id, was sold (0/1), seats… → {'OK'}
+-- ARGV: order id, was sold (0/1), seat version, seats… → {'OK'}
 local owner = 'order:' .. ARGV[1]
-local was_sold = ARGV[2] == '1'
-for i = 3, #ARGV do
+local was_sold, version = ARGV[2] == '1', tonumber(ARGV[3])
+if not should_apply(version) then return {'OK'} end
+for i = 4, #ARGV do
   local seat = ARGV[i]
   if redis.call('HGET', SEATS, seat) == owner then
     redis.call('HDEL', SEATS, seat)
@@ -13,5 +14,5 @@ for i = 3, #ARGV do
   end
 end
 touch()
-applied()
+applied(version)
 return {'OK'}

@@ -60,10 +60,35 @@ local function touch()
   redis.call('HSET', SHOW, 'v', now() .. '.' .. redis.call('HINCRBY', SHOW, 'vn', 1))
 end
 
--- An order change PostgreSQL committed has been applied here: counted against the show's seat
--- version in PostgreSQL (migration 007) by the seat reconciler.
-local function applied()
+-- Whether the show's state is whole: built from PostgreSQL (init) and every other key still holding
+-- its sentinel. A key that was lost, or lost and then written again by a script, fails this.
+local function state_whole()
+  return redis.call('HGET', SHOW, 'init') ~= false
+    and redis.call('SISMEMBER', SOLD, MARK) == 1
+    and redis.call('HEXISTS', SEATS, MARK) == 1
+    and redis.call('ZSCORE', SEAT_EXP, MARK) ~= false
+    and redis.call('HEXISTS', HOLDS, MARK) == 1
+    and redis.call('HEXISTS', USER_HOLDS, USER_MARK) == 1
+    and redis.call('ZSCORE', HOLD_EXP, MARK) ~= false
+end
+
+-- Order changes PostgreSQL committed arrive here each with the seat version it gave them (migration
+-- 007). A change the last rebuild already had (at or below its `base`) is not applied again;
+-- any other is applied and counted, and the newest version seen is kept (`maxv`), so a rebuild
+-- can tell whether a change newer than its snapshot landed before it.
+local function already_rebuilt(v)
+  return v <= (tonumber(redis.call('HGET', SHOW, 'base')) or 0)
+end
+
+local function applied(v)
   redis.call('HINCRBY', SHOW, 'applied', 1)
+  if v > (tonumber(redis.call('HGET', SHOW, 'maxv')) or 0) then redis.call('HSET', SHOW, 'maxv', v) end
+end
+
+-- The prologue of the scripts that follow a committed order change: nothing is done on a damaged
+-- state (the seat reconciler rebuilds it, the change included) or for a change already in it.
+local function should_apply(v)
+  return state_whole() and not already_rebuilt(v)
 end
 
 -- A hold that an order is being written for: its seats stay its own until the claim ends, whatever
@@ -76,8 +101,7 @@ end
 -- sentinel), and the state is rebuilt from PostgreSQL before anything is decided on it.
 local function check_show()
   local state = redis.call('HMGET', SHOW, 'init', 'cancelled', 'pruned')
-  if not state[1] then return 'REBUILD' end
-  if redis.call('EXISTS', SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP) < 6 then return 'REBUILD' end
+  if not state[1] or not state_whole() then return 'REBUILD' end
   pruned_at = tonumber(state[3]) or 0
   if state[2] == '1' then return 'NOT_BOOKABLE' end
   return nil

@@ -3,23 +3,22 @@
 -- their records), except on seats PostgreSQL gives to an order. Every key gets its sentinel and
 -- expires at `expire at`.
 -- Modes: 'repair' rebuilds only a state that is missing or damaged (a key lost); 'always' rebuilds
--- whatever is there, unless an order change was applied since `applied seen` was read (the snapshot
--- of PostgreSQL may be older than that change: the caller reads both again and retries).
--- ARGV: mode, applied seen, epoch, cancelled (0/1), PostgreSQL's seat version, expire at (ms),
--- number of sold seats, sold seats…, then (seat, owner, expires ms) triples of unpaid orders
+-- whatever is there. Either way it refuses (-1) if an order change newer than the snapshot has
+-- already been applied here (it would be undone): the caller reads PostgreSQL again and retries.
+-- The state records the snapshot's version as its `base`: a change at or below it, arriving late,
+-- is not applied again (lua/prelude.lua, should_apply).
+-- ARGV: mode, epoch, cancelled (0/1), PostgreSQL's seat version, expire at (ms), number of sold
+-- seats, sold seats…, then (seat, owner, expires ms) triples of unpaid orders
 -- → 1 rebuilt | 0 nothing to do | -1 retry
-local mode, applied_seen, epoch, cancelled, version, expire_at =
-  ARGV[1], ARGV[2], ARGV[3], ARGV[4] == '1', ARGV[5], ARGV[6]
-local whole = redis.call('HGET', SHOW, 'init') and
-  redis.call('EXISTS', SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP) == 6
-if mode == 'repair' and whole then return 0 end
-if mode == 'always' and (redis.call('HGET', SHOW, 'applied') or '') ~= applied_seen then return -1 end
+local mode, epoch, cancelled, version, expire_at = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5]
+if mode == 'repair' and state_whole() then return 0 end
+if (tonumber(redis.call('HGET', SHOW, 'maxv')) or 0) > tonumber(version) then return -1 end
 
 local sold = {}
-local nsold = tonumber(ARGV[7])
-for i = 8, 7 + nsold do sold[#sold + 1] = ARGV[i] end
+local nsold = tonumber(ARGV[6])
+for i = 7, 6 + nsold do sold[#sold + 1] = ARGV[i] end
 local ordered = {}  -- seat → {owner, expires}
-local i = 8 + nsold
+local i = 7 + nsold
 while i + 2 <= #ARGV do
   ordered[ARGV[i]] = {ARGV[i + 1], ARGV[i + 2]}
   i = i + 3
@@ -68,7 +67,8 @@ end
 redis.call('HSETNX', HOLDS, MARK, '{}')
 redis.call('HSETNX', USER_HOLDS, USER_MARK, MARK)
 redis.call('ZADD', HOLD_EXP, 0, MARK)
-redis.call('HSET', SHOW, 'init', epoch, 'cancelled', cancelled and '1' or '0', 'applied', version)
+redis.call('HSET', SHOW, 'init', epoch, 'cancelled', cancelled and '1' or '0', 'applied', version, 'base', version,
+  'maxv', version)
 touch()
 for _, key in ipairs(KEYS) do redis.call('PEXPIREAT', key, expire_at) end
 return 1
