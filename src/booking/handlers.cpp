@@ -169,20 +169,17 @@ Reply admin_cancel_show(Booking& b, RequestContext& ctx) {
 void add_routes(http::Router& router, Booking& booking) {
     using http::Access;
     using http::Method;
-    auto bind = [&booking](Reply (*handler)(Booking&, RequestContext&)) {
-        return [&booking, handler](RequestContext& ctx) { return handler(booking, ctx); };
-    };
-    router.add(Method::Get, "/api/v1/shows/{showId}/seatmap", Access::Public, bind(seat_map));
-    router.add(Method::Post, "/api/v1/holds", Access::User, bind(create_hold));
-    router.add(Method::Get, "/api/v1/holds/{holdId}", Access::User, bind(get_hold));
-    router.add(Method::Patch, "/api/v1/holds/{holdId}", Access::User, bind(change_hold));
-    router.add(Method::Post, "/api/v1/holds/{holdId}/release", Access::User, bind(release_hold));
-    router.add(Method::Post, "/api/v1/orders", Access::User, bind(create_order));
-    router.add(Method::Get, "/api/v1/orders", Access::User, bind(list_orders));
-    router.add(Method::Get, "/api/v1/orders/{orderId}", Access::User, bind(get_order));
-    router.add(Method::Post, "/api/v1/orders/{orderId}/confirm-payment", Access::User, bind(confirm_payment));
-    router.add(Method::Post, "/api/v1/orders/{orderId}/cancel", Access::User, bind(cancel_order));
-    router.add(Method::Post, "/api/v1/admin/shows/{showId}/cancel", Access::Admin, bind(admin_cancel_show));
+    router.add(Method::Get, "/api/v1/shows/{showId}/seatmap", Access::Public, http::with(booking, seat_map));
+    router.add(Method::Post, "/api/v1/holds", Access::User, http::with(booking, create_hold));
+    router.add(Method::Get, "/api/v1/holds/{holdId}", Access::User, http::with(booking, get_hold));
+    router.add(Method::Patch, "/api/v1/holds/{holdId}", Access::User, http::with(booking, change_hold));
+    router.add(Method::Post, "/api/v1/holds/{holdId}/release", Access::User, http::with(booking, release_hold));
+    router.add(Method::Post, "/api/v1/orders", Access::User, http::with(booking, create_order));
+    router.add(Method::Get, "/api/v1/orders", Access::User, http::with(booking, list_orders));
+    router.add(Method::Get, "/api/v1/orders/{orderId}", Access::User, http::with(booking, get_order));
+    router.add(Method::Post, "/api/v1/orders/{orderId}/confirm-payment", Access::User, http::with(booking, confirm_payment));
+    router.add(Method::Post, "/api/v1/orders/{orderId}/cancel", Access::User, http::with(booking, cancel_order));
+    router.add(Method::Post, "/api/v1/admin/shows/{showId}/cancel", Access::Admin, http::with(booking, admin_cancel_show));
 }
 
 }  // namespace marquee::booking

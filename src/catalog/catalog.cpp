@@ -26,19 +26,16 @@ void add_routes(http::Router& router, Catalog& catalog) {
     using http::Access;
     using http::Method;
     // Each handler gets this worker's catalogue; `catalog` outlives the router that holds them.
-    auto with = [&catalog](auto handler) {
-        return [&catalog, handler](http::RequestContext& ctx) { return handler(catalog, ctx); };
-    };
-    router.add(Method::Get, "/api/v1/movies", Access::Public, with(list_movies));
-    router.add(Method::Get, "/api/v1/movies/{movieId}", Access::Public, with(get_movie));
-    router.add(Method::Get, "/api/v1/movies/{movieId}/availability", Access::Public, with(movie_availability));
-    router.add(Method::Get, "/api/v1/movies/{movieId}/shows", Access::Public, with(movie_shows));
+    router.add(Method::Get, "/api/v1/movies", Access::Public, http::with(catalog, list_movies));
+    router.add(Method::Get, "/api/v1/movies/{movieId}", Access::Public, http::with(catalog, get_movie));
+    router.add(Method::Get, "/api/v1/movies/{movieId}/availability", Access::Public, http::with(catalog, movie_availability));
+    router.add(Method::Get, "/api/v1/movies/{movieId}/shows", Access::Public, http::with(catalog, movie_shows));
 
-    router.add(Method::Post, "/api/v1/admin/movies", Access::Admin, with(admin_create_movie));
-    router.add(Method::Patch, "/api/v1/admin/movies/{movieId}", Access::Admin, with(admin_patch_movie));
-    router.add(Method::Post, "/api/v1/admin/theatres", Access::Admin, with(admin_create_theatre));
-    router.add(Method::Post, "/api/v1/admin/theatres/{theatreId}/screens", Access::Admin, with(admin_create_screen));
-    router.add(Method::Post, "/api/v1/admin/shows", Access::Admin, with(admin_create_show));
+    router.add(Method::Post, "/api/v1/admin/movies", Access::Admin, http::with(catalog, admin_create_movie));
+    router.add(Method::Patch, "/api/v1/admin/movies/{movieId}", Access::Admin, http::with(catalog, admin_patch_movie));
+    router.add(Method::Post, "/api/v1/admin/theatres", Access::Admin, http::with(catalog, admin_create_theatre));
+    router.add(Method::Post, "/api/v1/admin/theatres/{theatreId}/screens", Access::Admin, http::with(catalog, admin_create_screen));
+    router.add(Method::Post, "/api/v1/admin/shows", Access::Admin, http::with(catalog, admin_create_show));
 }
 
 }  // namespace marquee::catalog

@@ -32,6 +32,12 @@ struct RequestContext {
 
 using Handler = std::function<boost::asio::awaitable<Response>(RequestContext&)>;
 
+// A handler written as f(services, ctx), bound to the services it serves with (a worker's).
+template <class Services>
+Handler with(Services& services, boost::asio::awaitable<Response> (*handler)(Services&, RequestContext&)) {
+    return [&services, handler](RequestContext& ctx) { return handler(services, ctx); };
+}
+
 enum class Access {
     Public,  // no token
     User,    // a valid token; rate limited per user

@@ -98,10 +98,8 @@ boost::asio::awaitable<http::Response> redrive(pg::Pool& db, http::RequestContex
 void add_dead_letter_routes(http::Router& router, pg::Pool& db) {
     using http::Access;
     using http::Method;
-    router.add(Method::Get, "/api/v1/admin/notifications/dead", Access::Admin,
-               [&db](http::RequestContext& ctx) { return list_dead(db, ctx); });
-    router.add(Method::Post, "/api/v1/admin/notifications/{eventId}/redrive", Access::Admin,
-               [&db](http::RequestContext& ctx) { return redrive(db, ctx); });
+    router.add(Method::Get, "/api/v1/admin/notifications/dead", Access::Admin, http::with(db, list_dead));
+    router.add(Method::Post, "/api/v1/admin/notifications/{eventId}/redrive", Access::Admin, http::with(db, redrive));
 }
 
 }  // namespace marquee::jobs

@@ -79,6 +79,9 @@ TEST(MovieList, CacheFieldIsOrderLimitAndCursorAsSent) {
 }
 
 TEST(MovieList, PageShowsLimitItemsAndACursorAfterTheLastOne) {
+    // Ids are UUIDs, as in the table: a cursor carries nothing else.
+    constexpr const char* kFirst = "550e8400-e29b-41d4-a716-446655440001";
+    constexpr const char* kSecond = "550e8400-e29b-41d4-a716-446655440002";
     auto movie = [](std::string id, std::string rating) {
         MovieSummary m;
         m.movie_id = MovieId(std::move(id));
@@ -90,14 +93,17 @@ TEST(MovieList, PageShowsLimitItemsAndACursorAfterTheLastOne) {
         m.language = "English";
         return m;
     };
-    std::vector<MovieSummary> fetched{movie("m1", "10.0"), movie("m2", "8.7")};
-    std::string item = R"({"movieId":"m1","title":"T","thumbnailUrl":null,"rating":10.0,"genres":["Drama"],)"
+    std::vector<MovieSummary> fetched{movie(kFirst, "10.0"), movie(kSecond, "8.7")};
+    std::string item = R"({"movieId":")" + std::string(kFirst) + R"(","title":"T","thumbnailUrl":null,"rating":10.0,"genres":["Drama"],)"
                        R"("durationMins":120,"releaseDate":"2024-01-01","language":"English","format":null,)"
                        R"("ageRating":null})";
     EXPECT_EQ(render_movie_list(MovieOrder::Trending, 1, fetched),
-              R"({"items":[)" + item + R"(],"nextCursor":")" + encode_cursor({"10.0", "m1"}) + R"("})");
+              R"({"items":[)" + item + R"(],"nextCursor":")" + encode_cursor({"10.0", kFirst}) + R"("})");
     // The rating as PostgreSQL wrote it is the cursor's sort key, digit for digit.
-    EXPECT_EQ(decode_cursor(encode_cursor(cursor_after(MovieOrder::Trending, fetched[0])))->sort_key, "10.0");
+    auto cursor = decode_cursor(encode_cursor(cursor_after(MovieOrder::Trending, fetched[0])));
+    ASSERT_TRUE(cursor);
+    EXPECT_EQ(cursor->sort_key, "10.0");
+    EXPECT_EQ(cursor->id, kFirst);
     fetched.pop_back();
     EXPECT_EQ(render_movie_list(MovieOrder::Trending, 1, fetched), R"({"items":[)" + item + R"(],"nextCursor":null})");
 }
