@@ -240,10 +240,10 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::change_hold(const ShowInfo
 boost::asio::awaitable<SeatStore::Outcome> SeatStore::release_hold(const ShowId& show, const UserId& user,
                                                                    const HoldId& hold) {
     std::vector<std::string> args{user.str(), hold.str()};
-    auto reply = co_await run_script(kReleaseHold, show, std::move(args));
+    auto reply = co_await run_script_on_show(kReleaseHold, show, args);
     const std::string& verdict = word(reply, 0);
     Outcome out;
-    if (verdict == "NOT_FOUND") {
+    if (verdict == "NOT_FOUND" || verdict == "REBUILD") {
         out.kind = Outcome::Kind::NotFound;
     } else if (verdict == "CLAIMED") {
         out.kind = Outcome::Kind::Claimed;

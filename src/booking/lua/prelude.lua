@@ -99,9 +99,16 @@ end
 
 -- The show's state must be there, whole: a key that is missing was lost (every key but SHOW holds a
 -- sentinel), and the state is rebuilt from PostgreSQL before anything is decided on it.
+-- Whether all six keys besides SHOW are there: one EXISTS, not the six sentinels, on the hot path of
+-- holds. Every script that writes to a show's keys checks this (or state_whole) first, so a key that
+-- was lost cannot come back without its sentinel.
+local function keys_there()
+  return redis.call('EXISTS', SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP) == 6
+end
+
 local function check_show()
   local state = redis.call('HMGET', SHOW, 'init', 'cancelled', 'pruned')
-  if not state[1] or not state_whole() then return 'REBUILD' end
+  if not state[1] or not keys_there() then return 'REBUILD' end
   pruned_at = tonumber(state[3]) or 0
   if state[2] == '1' then return 'NOT_BOOKABLE' end
   return nil

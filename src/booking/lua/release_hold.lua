@@ -1,4 +1,6 @@
--- ARGV: user, hold id → {'OK', hold} | {'NOT_FOUND'} | {'STATE', hold} | {'CLAIMED'}
+-- ARGV: user, hold id → {'OK', hold} | {'NOT_FOUND'} | {'STATE', hold} | {'CLAIMED'} | {'REBUILD'}
+-- (A cancelled show's holds can be released too: no check_show(), only that the state is whole.)
+if not redis.call('HGET', SHOW, 'init') or not keys_there() then return {'REBUILD'} end
 prune()
 local user, id = ARGV[1], ARGV[2]
 local h = load_hold(id)
