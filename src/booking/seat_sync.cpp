@@ -1,5 +1,6 @@
 #include "booking/seat_sync.hpp"
 
+#include "booking/lifecycle.hpp"
 #include "booking/seat_store.hpp"
 
 #include <spdlog/spdlog.h>
@@ -21,10 +22,8 @@ template <class F> boost::asio::awaitable<void> tell_redis(std::string_view what
 
 SeatStep seat_step(OrderStatus before, OrderStatus after) {
     if (before == OrderStatus::PaymentPending && after == OrderStatus::Confirmed) return SeatStep::Sell;
-    if (before == OrderStatus::PaymentPending && (after == OrderStatus::Expired || after == OrderStatus::Cancelled))
-        return SeatStep::Free;
-    if (before == OrderStatus::Confirmed && (after == OrderStatus::Refunded || after == OrderStatus::Cancelled))
-        return SeatStep::FreeSold;
+    if (lifecycle::is_live(before) && !lifecycle::is_live(after))
+        return before == OrderStatus::Confirmed ? SeatStep::FreeSold : SeatStep::Free;
     return SeatStep::None;
 }
 

@@ -52,12 +52,6 @@ std::string_view RequestContext::param(std::string_view name) const {
     return {};
 }
 
-std::vector<std::string> Router::route_names() const {
-    std::vector<std::string> names;
-    for (const Route& route : routes_) names.push_back(route.pattern);
-    return names;
-}
-
 void Router::add(Method method, std::string pattern, Access access, Handler handler) {
     auto segments = split_path(pattern);
     routes_.push_back(Route{method, std::string(method_name(method)) + ' ' + pattern, std::move(segments), access,

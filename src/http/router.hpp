@@ -63,8 +63,6 @@ public:
 
     void add(Method method, std::string pattern, Access access, Handler handler);
     boost::asio::awaitable<Response> dispatch(const Request& request) const;
-    // "GET /api/v1/movies", … in the order they were added: what the API offers.
-    std::vector<std::string> route_names() const;
 
 private:
     struct Route {
