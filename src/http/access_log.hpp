@@ -7,9 +7,10 @@
 
 namespace marquee::http {
 
-// One line per request, buffered per I/O thread and written to stdout in batches (when 32 KiB have
-// gathered, or every 200 ms). Handing every line to a logger thread woke that thread once per
-// request, which cost more than the request itself on the hot paths.
+// One line per request, buffered per worker and handed in batches (when 32 KiB have gathered, or
+// every 200 ms) to a writer thread that owns stdout: a slow reader of the log never holds up a
+// worker, and past a bound lines are dropped and counted rather than waited for. (Batches, not
+// lines: waking a thread once per request cost more than the request on the hot paths.)
 class AccessLog {
 public:
     explicit AccessLog(boost::asio::io_context& ioc);

@@ -4,13 +4,15 @@ body limits, malformed requests, keep-alive and rate limiting (docs/api.md ยง2โ€
 import base64
 import hashlib
 import hmac
+import http.client
 import json
 import socket
 import subprocess
 import time
 import unittest
 
-from harness import JWT_SECRET, MARQUEE_BIN, Server, ServerTestCase, redis_cli
+from harness import (DATABASE_URL, JWT_SECRET, MARQUEE_BIN, REDIS_URL, Server, ServerTestCase, die_with_parent,
+                     free_port, redis_cli)
 
 
 def b64(data):
@@ -215,6 +217,37 @@ class GracefulShutdownTest(unittest.TestCase):
             self.assertEqual(r.returncode, 2, (var, r))
             self.assertIn(var, r.stderr)
             self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+
+
+class StuckLogReaderTest(unittest.TestCase):
+    def test_a_log_nobody_reads_never_holds_up_requests(self):
+        port = free_port()
+        env = {"PATH": "/usr/bin:/bin", "PORT": str(port), "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
+               "JWT_SECRET": JWT_SECRET, "THREADS": "2", "LOG_LEVEL": "info"}
+        # stdout is a pipe this test never reads: it fills after some 64 KiB of access log.
+        proc = subprocess.Popen([MARQUEE_BIN, "serve", "--no-jobs"], env=env, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, preexec_fn=die_with_parent)
+        try:
+            conn = None
+            deadline = time.time() + 20
+            while time.time() < deadline and conn is None:
+                try:
+                    conn = socket.create_connection(("127.0.0.1", port), timeout=2)
+                except OSError:
+                    time.sleep(0.1)
+            self.assertIsNotNone(conn)
+            conn.close()
+            client = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            started = time.time()
+            for i in range(3000):  # ~300 KiB of access log: far past what the pipe holds
+                client.request("GET", f"/api/health?n={i}")
+                response = client.getresponse()
+                response.read()
+                self.assertIn(response.status, (200, 503))
+            self.assertLess(time.time() - started, 30)
+        finally:
+            proc.kill()
+            proc.wait()
 
 
 if __name__ == "__main__":
