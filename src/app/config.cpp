@@ -22,10 +22,19 @@ long parse_int(const char* name, const char* text, long min, long max) {
     return value;
 }
 
+// The URL as it may be printed: whatever stands between "//" and "@" is a secret.
+std::string without_credentials(const std::string& url) {
+    auto scheme_end = url.find("//");
+    auto at = url.find('@', scheme_end == std::string::npos ? 0 : scheme_end);
+    if (scheme_end == std::string::npos || at == std::string::npos) return url;
+    return url.substr(0, scheme_end + 2) + "***" + url.substr(at);
+}
+
 void parse_redis_url(Config& c, const std::string& text) {
     auto url = boost::urls::parse_uri(text);
     if (!url || url->scheme() != "redis" || url->host().empty())
-        throw std::invalid_argument("REDIS_URL must look like redis://host:port/db, got '" + text + "'");
+        throw std::invalid_argument("REDIS_URL must look like redis://[user:password@]host:port/db, got '" +
+                                    without_credentials(text) + "'");
     c.redis_host = std::string(url->host());
     if (url->has_password()) c.redis_password = std::string(url->password());
     if (!url->user().empty()) {

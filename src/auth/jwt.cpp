@@ -1,5 +1,7 @@
 #include "auth/jwt.hpp"
 
+#include "common/input.hpp"
+
 #include "common/errors.hpp"
 #include "common/json_writer.hpp"
 #include "common/text.hpp"
@@ -62,6 +64,10 @@ Principal verify_token(std::string_view token, std::string_view secret, EpochSec
     auto* sub = claims.if_contains("sub");
     if (!sub || !sub->is_string() || sub->as_string().empty() || sub->as_string().size() > 255)
         throw ApiError::unauthorized("token sub must be a string of 1 to 255 characters");
+    // They are stored (users) and shown (e-mails): text with control characters is refused here too.
+    for (const char* claim : {"sub", "name", "email"})
+        if (auto* v = claims.if_contains(claim); v && v->is_string() && input::has_control_characters(v->as_string(), false))
+            throw ApiError::unauthorized(std::string("token ") + claim + " must not contain control characters");
 
     Principal p;
     p.user_id = UserId(std::string(sub->as_string()));

@@ -16,6 +16,13 @@ namespace marquee::jobs {
 
 namespace {
 
+// A header value never breaks its line (a title stored with a line break must not add headers).
+std::string one_line(std::string text) {
+    for (char& c : text)
+        if (c == '\r' || c == '\n') c = ' ';
+    return text;
+}
+
 std::string text_of(const boost::json::object& o, const char* key) {
     auto* v = o.if_contains(key);
     if (!v || v->is_null()) return "";
@@ -136,8 +143,8 @@ std::string compose_email(const std::string& event_type, const boost::json::obje
 
     std::string m;
     m += "From: " + from + "\r\n";
-    m += "To: <" + text_of(p, "email") + ">\r\n";
-    m += "Subject: " + subject + "\r\n";
+    m += "To: <" + one_line(text_of(p, "email")) + ">\r\n";
+    m += "Subject: " + one_line(subject) + "\r\n";
     m += "Date: " + rfc2822_now() + "\r\n";
     m += "Message-ID: <" + random_uuid() + "@marquee.local>\r\n";
     m += "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n";

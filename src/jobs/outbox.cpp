@@ -55,12 +55,13 @@ constexpr pg::Statement kMarkFailed{
     "WHERE event_id = $1"};
 
 // Delivered events are kept for a week (to answer "was I notified?"), then removed a batch at a time.
-// Only the front of the table (along the primary key) is looked at: that is where the old rows are,
-// and the work stays bounded when there is nothing to remove.
+// Only the front of the table (along the primary key, parked events left out: they wait for an
+// operator) is looked at: that is where the old rows are, and the work stays bounded when there is
+// nothing to remove.
 constexpr pg::Statement kRemoveDelivered{
     "outbox_remove_delivered",
     "DELETE FROM outbox WHERE event_id IN (SELECT event_id FROM "
-    "  (SELECT event_id, delivered_at, created_at FROM outbox ORDER BY event_id LIMIT 5000) front "
+    "  (SELECT event_id, delivered_at, created_at FROM outbox WHERE dead_at IS NULL ORDER BY event_id LIMIT 5000) front "
     "  WHERE delivered_at IS NOT NULL AND created_at < now() - interval '7 days' LIMIT 1000)"};
 constexpr std::chrono::minutes kRemoveEvery{1};
 

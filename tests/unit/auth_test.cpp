@@ -64,3 +64,10 @@ TEST(Jwt, RequiresExpAndAValidSub) {
     EXPECT_EQ(verify_token(sign_token({std::string(255, 'x'), false, 60}, "s3cret", kNow), "s3cret", kNow).user_id.str().size(), 255u);
     expect_unauthorized(sign_compact(kHs256, "[1,2]", "s3cret"));
 }
+
+TEST(Jwt, RejectsControlCharactersInTheClaimsItStores) {
+    // sub, name and email are recorded in the users table and shown in e-mails.
+    expect_unauthorized(sign_compact(kHs256, R"({"sub":"a\u0000b","exp":1900000000})", "s3cret"));
+    expect_unauthorized(sign_compact(kHs256, R"({"sub":"alice","name":"A\u0007","exp":1900000000})", "s3cret"));
+    expect_unauthorized(sign_compact(kHs256, R"({"sub":"alice","email":"a@b.c\r\nBcc: x","exp":1900000000})", "s3cret"));
+}

@@ -71,6 +71,12 @@ TEST(Config, ProductionNeedsAJwtSecretOfAtLeast32Bytes) {
     EXPECT_NE(error_of({{"MARQUEE_ENV", "staging"}}).find("MARQUEE_ENV"), std::string::npos);
 }
 
+TEST(Config, AnErrorNeverPrintsTheRedisPassword) {
+    std::string message = error_of({{"REDIS_URL", "rediss://app:hunter2@10.0.0.5:7000/2"}});
+    EXPECT_NE(message.find("REDIS_URL"), std::string::npos);
+    EXPECT_EQ(message.find("hunter2"), std::string::npos) << message;
+}
+
 TEST(Config, RedisUrlCredentials) {
     Config both = load({{"REDIS_URL", "redis://app:s3cr%40t@10.0.0.5:7000/2"}});
     EXPECT_EQ(both.redis_user, "app");

@@ -62,3 +62,11 @@ TEST(DeliveryPolicy, AnEventIsParkedAfterTheLastAllowedAttempt) {
     EXPECT_TRUE(is_dead(2, 2));
     EXPECT_TRUE(is_dead(11, 10));
 }
+
+TEST(Email, AHeaderNeverBreaksItsLine) {
+    auto p = payload("order.confirmed");
+    p["movie"] = "Dune\r\nBcc: everyone@example.com";
+    std::string mail = compose_email("order.confirmed", p, "x");
+    std::string headers = mail.substr(0, mail.find("\r\n\r\n"));
+    EXPECT_EQ(headers.find("\r\nBcc:"), std::string::npos) << headers;
+}
