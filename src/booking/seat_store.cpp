@@ -219,39 +219,35 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo
     co_return out;
 }
 
+SeatStore::Outcome SeatStore::outcome_of(const redis::Value& reply, const HoldId& hold, const ShowId& show,
+                                         const ShowInfo* layout, Outcome::Kind if_rebuilt_twice) const {
+    const std::string& verdict = word(reply, 0);
+    if (verdict == "TAKEN" && layout) return taken_outcome(reply, *layout);
+    Outcome out;
+    if (verdict == "REBUILD") out.kind = if_rebuilt_twice;  // the state could not be rebuilt: the show is gone
+    else if (verdict == "NOT_FOUND") out.kind = Outcome::Kind::NotFound;
+    else if (verdict == "NOT_BOOKABLE") out.kind = Outcome::Kind::NotBookable;
+    else if (verdict == "CLAIMED") out.kind = Outcome::Kind::Claimed;
+    else {
+        out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
+        out.hold = read_hold(word(reply, 1), hold, show, clock_.now_ms());
+    }
+    return out;
+}
+
 boost::asio::awaitable<SeatStore::Outcome> SeatStore::change_hold(const ShowInfo& show, const UserId& user,
                                                                   const HoldId& hold, const std::vector<SeatId>& seats) {
     std::vector<std::string> args{user.str(), hold.str()};
     append(args, seats);
     auto reply = co_await run_script_on_show(kChangeHold, show.show_id, args);
-    const std::string& verdict = word(reply, 0);
-    Outcome out;
-    if (verdict == "TAKEN") co_return taken_outcome(reply, show);
-    if (verdict == "NOT_FOUND" || verdict == "REBUILD") out.kind = Outcome::Kind::NotFound;
-    else if (verdict == "NOT_BOOKABLE") out.kind = Outcome::Kind::NotBookable;
-    else if (verdict == "CLAIMED") out.kind = Outcome::Kind::Claimed;
-    else {
-        out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
-        out.hold = read_hold(word(reply, 1), hold, show.show_id, clock_.now_ms());
-    }
-    co_return out;
+    co_return outcome_of(reply, hold, show.show_id, &show, Outcome::Kind::NotFound);
 }
 
 boost::asio::awaitable<SeatStore::Outcome> SeatStore::release_hold(const ShowId& show, const UserId& user,
                                                                    const HoldId& hold) {
     std::vector<std::string> args{user.str(), hold.str()};
     auto reply = co_await run_script_on_show(kReleaseHold, show, args);
-    const std::string& verdict = word(reply, 0);
-    Outcome out;
-    if (verdict == "NOT_FOUND" || verdict == "REBUILD") {
-        out.kind = Outcome::Kind::NotFound;
-    } else if (verdict == "CLAIMED") {
-        out.kind = Outcome::Kind::Claimed;
-    } else {
-        out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
-        out.hold = read_hold(word(reply, 1), hold, show, clock_.now_ms());
-    }
-    co_return out;
+    co_return outcome_of(reply, hold, show, nullptr, Outcome::Kind::NotFound);
 }
 
 boost::asio::awaitable<std::optional<ShowId>> SeatStore::show_of_hold(const HoldId& hold) {
@@ -350,16 +346,7 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::claim_hold(const ShowInfo&
                                                                  const HoldId& hold, std::chrono::milliseconds claim) {
     std::vector<std::string> args{user.str(), hold.str(), std::to_string(claim.count())};
     auto reply = co_await run_script_on_show(kClaimHold, show.show_id, args);
-    const std::string& verdict = word(reply, 0);
-    Outcome out;
-    if (verdict == "TAKEN") co_return taken_outcome(reply, show);
-    if (verdict == "NOT_BOOKABLE" || verdict == "REBUILD") out.kind = Outcome::Kind::NotBookable;
-    else if (verdict == "NOT_FOUND") out.kind = Outcome::Kind::NotFound;
-    else {
-        out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
-        out.hold = read_hold(word(reply, 1), hold, show.show_id, clock_.now_ms());
-    }
-    co_return out;
+    co_return outcome_of(reply, hold, show.show_id, &show, Outcome::Kind::NotBookable);
 }
 
 boost::asio::awaitable<std::vector<SeatStore::SeatVersion>> SeatStore::seat_versions() {

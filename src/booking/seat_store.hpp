@@ -133,6 +133,10 @@ private:
     // there (the reconciler found Redis behind PostgreSQL).
     enum class ResyncMode { Repair, Always };
     boost::asio::awaitable<void> resync(const ShowId& show, ResyncMode mode);
+    // The Outcome a hold script's reply stands for (change, release and claim answer alike). `layout`
+    // sorts the seats of a TAKEN answer; `if_rebuilt_twice` is what a second REBUILD means.
+    Outcome outcome_of(const redis::Value& reply, const HoldId& hold, const ShowId& show, const ShowInfo* layout,
+                       Outcome::Kind if_rebuilt_twice) const;
     boost::asio::awaitable<redis::Value> run_script(const redis::Script& script, const ShowId& show,
                                                     std::vector<std::string> args);
     // run_script for the scripts that need the show's state (they answer REBUILD without it).

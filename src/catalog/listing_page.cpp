@@ -1,6 +1,5 @@
 #include "catalog/listing_page.hpp"
 
-#include "catalog/json_fields.hpp"
 #include "common/json_writer.hpp"
 
 #include <charconv>
@@ -27,7 +26,7 @@ std::string render_listing_page(const MovieId& movie, const std::string& date, c
             w.begin_object();
             w.field("theatreId", row.theatre_id.str());
             w.field("name", row.theatre_name);
-            optional_field(w, "address", row.address);
+            w.optional_string("address", row.address);
             w.field("city", row.city);
             w.key("geo").begin_object().key("lat").raw(row.geo_lat).key("lng").raw(row.geo_lng).end_object();
             w.field("cancellationAvailable", row.cancellation_available);

@@ -1,6 +1,5 @@
 #include "catalog/movie_render.hpp"
 
-#include "catalog/json_fields.hpp"
 #include "common/cursor.hpp"
 #include "common/json_writer.hpp"
 
@@ -12,14 +11,14 @@ void write_list_item(JsonWriter& w, const MovieSummary& m) {
     w.begin_object();
     w.field("movieId", m.movie_id.str());
     w.field("title", m.title);
-    optional_field(w, "thumbnailUrl", m.thumbnail_url);
+    w.optional_string("thumbnailUrl", m.thumbnail_url);
     w.key("rating").raw(m.rating);
     w.key("genres").raw(m.genres_json);
     w.field("durationMins", m.duration_mins);
     w.field("releaseDate", m.release_date);
-    optional_field(w, "language", m.language);
-    optional_field(w, "format", m.format);
-    optional_field(w, "ageRating", m.age_rating);
+    w.optional_string("language", m.language);
+    w.optional_string("format", m.format);
+    w.optional_string("ageRating", m.age_rating);
     w.end_object();
 }
 
@@ -36,15 +35,15 @@ std::string render_movie_details(const MovieDetails& m) {
     w.begin_object();
     w.field("movieId", m.movie_id.str());
     w.field("title", m.title);
-    optional_field(w, "about", m.about);
-    optional_field(w, "thumbnailUrl", m.thumbnail_url);
-    optional_field(w, "bannerUrl", m.banner_url);
+    w.optional_string("about", m.about);
+    w.optional_string("thumbnailUrl", m.thumbnail_url);
+    w.optional_string("bannerUrl", m.banner_url);
     w.key("rating").raw(m.rating);
     w.field("durationMins", m.duration_mins);
-    optional_field(w, "ageRating", m.age_rating);
+    w.optional_string("ageRating", m.age_rating);
     w.field("releaseDate", m.release_date);
-    optional_field(w, "language", m.language);
-    optional_field(w, "format", m.format);
+    w.optional_string("language", m.language);
+    w.optional_string("format", m.format);
     w.key("genres").raw(m.genres_json);
     w.field("isActive", m.is_active);
     w.key("cast").raw(m.cast_json);

@@ -1,7 +1,6 @@
 #include "catalog/venues.hpp"
 
 #include "catalog/catalog.hpp"
-#include "catalog/json_fields.hpp"
 #include "catalog/screen_layout.hpp"
 #include "catalog/venue_store.hpp"
 #include "common/errors.hpp"
@@ -32,7 +31,7 @@ boost::asio::awaitable<http::Response> admin_create_theatre(Catalog& catalog, ht
     w.begin_object();
     w.field("theatreId", created.theatre_id.str());
     w.field("name", theatre.name);
-    optional_field(w, "address", theatre.address);
+    w.optional_string("address", theatre.address);
     w.field("city", theatre.city);
     w.key("geo").begin_object().key("lat").raw(created.geo_lat).key("lng").raw(created.geo_lng).end_object();
     w.field("timezone", theatre.timezone);
@@ -66,7 +65,7 @@ boost::asio::awaitable<http::Response> admin_create_screen(Catalog& catalog, htt
     w.field("screenId", created.screen_id.str());
     w.field("theatreId", theatre.str());
     w.field("screenName", screen.screen_name);
-    optional_field(w, "screenType", screen.screen_type);
+    w.optional_string("screenType", screen.screen_type);
     w.field("totalSeats", screen.total_seats);
     w.key("rows").raw(screen.layout_json);
     w.end_object();

@@ -36,10 +36,7 @@ public:
     JsonWriter& raw(std::string_view json) { separate(); out_ += json; return *this; }
 
     template <class T> JsonWriter& field(std::string_view k, const T& v);
-    JsonWriter& optional_string(std::string_view k, const char* v_or_null) {
-        key(k);
-        return v_or_null ? string(v_or_null) : null();
-    }
+    // A nullable text as a member: the string, or null (never left out: clients see every key).
     JsonWriter& optional_string(std::string_view k, const std::optional<std::string>& v) {
         key(k);
         return v ? string(*v) : null();

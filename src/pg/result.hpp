@@ -71,7 +71,6 @@ public:
 
     int size() const { return res_ ? PQntuples(res_.get()) : 0; }
     bool empty() const { return size() == 0; }
-    Row row(int i) const { return Row(*this, i); }
     Row front() const { return Row(*this, 0); }
     // Rows touched by an INSERT/UPDATE/DELETE.
     std::int64_t affected() const;

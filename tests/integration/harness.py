@@ -217,20 +217,9 @@ class Proxy:
                 pass
 
 
-class ServerTestCase(unittest.TestCase):
-    """A test class sharing one server; subclasses may set SERVER_ENV."""
-
-    SERVER_ENV = {}
-
-    @classmethod
-    def setUpClass(cls):
-        cls.server = Server(env=cls.SERVER_ENV)
-        cls.admin = cls.server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
-        cls.user = cls.server.token("user-" + uuid.uuid4().hex[:8])
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.server.stop()
+class ApiHelpers:
+    """Calls, error checks and catalogue builders against `self.server`, with `self.admin`'s token:
+    for any test class, whichever way it starts its servers."""
 
     def call(self, *args, **kwargs):
         return self.server.request(*args, **kwargs)
@@ -287,6 +276,57 @@ class ServerTestCase(unittest.TestCase):
                       token=self.admin)
         self.assertEqual(r.status, 201, r)
         return r.json
+
+
+# A customer that passes every check of POST /api/v1/orders.
+CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+919876543210"}
+
+
+class BookingSteps:
+    """Hold → order → pay → cancel as a customer does, against `self.server` or the server given."""
+
+    def buyer(self, server=None):
+        return (server or self.server).token("buyer-" + uuid.uuid4().hex[:10])
+
+    def hold(self, token, show_id, seats, server=None):
+        return (server or self.server).request(
+            "POST", "/api/v1/holds", {"showId": show_id, "seatIds": seats, "quantity": len(seats)}, token=token)
+
+    def order(self, token, hold_id, customer=None, server=None):
+        return (server or self.server).request("POST", "/api/v1/orders",
+                                               {"holdId": hold_id, "customer": customer or CUSTOMER}, token=token)
+
+    def pay(self, token, order_id, server=None):
+        return (server or self.server).request("POST", f"/api/v1/orders/{order_id}/confirm-payment", token=token)
+
+    def cancel(self, token, order_id, server=None):
+        return (server or self.server).request("POST", f"/api/v1/orders/{order_id}/cancel", token=token)
+
+    def seat_map(self, show_id, server=None):
+        return (server or self.server).request("GET", f"/api/v1/shows/{show_id}/seatmap").json
+
+    def book(self, token, show_id, seats, server=None):
+        h = self.hold(token, show_id, seats, server=server)
+        self.assertEqual(h.status, 201, h)
+        o = self.order(token, h.json["holdId"], server=server)
+        self.assertEqual(o.status, 201, o)
+        return o.json
+
+
+class ServerTestCase(ApiHelpers, unittest.TestCase):
+    """A test class sharing one server; subclasses may set SERVER_ENV."""
+
+    SERVER_ENV = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(env=cls.SERVER_ENV)
+        cls.admin = cls.server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
+        cls.user = cls.server.token("user-" + uuid.uuid4().hex[:8])
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.server.stop()
 
 
 def wait_for(predicate, timeout=15):

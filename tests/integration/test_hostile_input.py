@@ -6,9 +6,8 @@ import json
 import socket
 import uuid
 
-from harness import ServerTestCase, psql
+from harness import CUSTOMER, ServerTestCase, psql
 
-CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+919876543210"}
 # NUL (PostgreSQL cannot store it: libpq would cut the text there), BEL, ESC, DEL and a C1 control.
 HOSTILE = ["a\u0000b", "a\u0007b", "\u001b[31mred", "a\u007fb", "a\u0085b"]
 

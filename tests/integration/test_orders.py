@@ -10,11 +10,8 @@ import time
 import unittest
 import uuid
 
-from harness import (DATABASE_URL, MARQUEE_BIN, Server, ServerTestCase, SmtpSink, die_with_parent, in_parallel, psql,
-                     redis_cli, unique, wait_for)
-
-CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+919876543210"}
-
+from harness import (CUSTOMER, DATABASE_URL, MARQUEE_BIN, ApiHelpers, BookingSteps, Server, ServerTestCase, SmtpSink,
+                     die_with_parent, in_parallel, psql, redis_cli, unique, wait_for)
 
 def lock_waiters():
     """Sessions of the test database waiting for a lock another transaction holds."""
@@ -29,29 +26,7 @@ def read_events(path):
         return [json.loads(line) for line in f if line.strip()]
 
 
-class BookingMixin:
-    def buyer(self):
-        return self.server.token("buyer-" + uuid.uuid4().hex[:10])
-
-    def hold(self, token, show_id, seats):
-        r = self.call("POST", "/api/v1/holds", {"showId": show_id, "seatIds": seats, "quantity": len(seats)}, token=token)
-        return r
-
-    def order(self, token, hold_id, customer=None):
-        return self.call("POST", "/api/v1/orders", {"holdId": hold_id, "customer": customer or CUSTOMER}, token=token)
-
-    def book(self, token, show_id, seats):
-        h = self.hold(token, show_id, seats)
-        self.assertEqual(h.status, 201, h)
-        o = self.order(token, h.json["holdId"])
-        self.assertEqual(o.status, 201, o)
-        return o.json
-
-    def seat_map(self, show_id):
-        return self.call("GET", f"/api/v1/shows/{show_id}/seatmap").json
-
-
-class OrderFlowTest(BookingMixin, ServerTestCase):
+class OrderFlowTest(BookingSteps, ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.events_file = tempfile.mktemp(prefix="marquee-events-", suffix=".jsonl")
@@ -369,7 +344,7 @@ class OrderFlowTest(BookingMixin, ServerTestCase):
         self.assertEqual(psql(f"SELECT status FROM orders WHERE order_id = '{taken['orderId']}'"), "PAYMENT_PENDING")
 
 
-class PaymentWindowTest(BookingMixin, ServerTestCase):
+class PaymentWindowTest(BookingSteps, ServerTestCase):
     SERVER_ENV = {"ORDER_TTL_SECONDS": "2", "HOLD_TTL_SECONDS": "1"}
 
     def test_seats_stay_reserved_past_the_hold_and_free_when_the_order_expires(self):
@@ -405,7 +380,7 @@ class PaymentWindowTest(BookingMixin, ServerTestCase):
         self.assertError(self.order(t, h["holdId"]), 409, "HOLD_EXPIRED")
 
 
-class BookingRaceTest(BookingMixin, ServerTestCase):
+class BookingRaceTest(BookingSteps, ServerTestCase):
     def test_50_users_race_through_hold_order_confirm_on_12_seats(self):
         show = self.new_show(rows=3, seats=4)
         show_id = show["showId"]
@@ -444,7 +419,7 @@ class BookingRaceTest(BookingMixin, ServerTestCase):
         self.assertGreater(len(owners), 0)
 
 
-class DeliveryTest(BookingMixin, unittest.TestCase):
+class DeliveryTest(BookingSteps, ApiHelpers, unittest.TestCase):
     """Crash between commit and delivery, two job processes at once, and SMTP."""
 
     def setUp(self):
@@ -461,18 +436,6 @@ class DeliveryTest(BookingMixin, unittest.TestCase):
         self.server = Server(env=env, args=("serve", "--no-jobs") if env.pop("_no_jobs", False) else ("serve",))
         self.admin = self.server.token("admin-" + uuid.uuid4().hex[:6], admin=True)
         return self.server
-
-    def call(self, *args, **kwargs):
-        return self.server.request(*args, **kwargs)
-
-    def new_show(self, **kwargs):
-        return ServerTestCase.new_show(self, **kwargs)
-
-    create_movie = ServerTestCase.create_movie
-    create_theatre = ServerTestCase.create_theatre
-    assertError = ServerTestCase.assertError
-    create_screen = ServerTestCase.create_screen
-    create_show = ServerTestCase.create_show
 
     def jobs(self):
         env = {**self.server.env, "NOTIFY_SINK": f"file:{self.events_file}"}

@@ -9,9 +9,8 @@ import time
 import unittest
 import uuid
 
-from harness import REDIS_URL, Proxy, Server, ServerTestCase, psql, redis_cli, wait_for
+from harness import REDIS_URL, ApiHelpers, BookingSteps, Proxy, Server, ServerTestCase, psql, redis_cli, wait_for
 
-CUSTOMER = {"name": "Asha Rao", "email": "asha@example.com", "phone": "+919876543210"}
 PG_PORT = 5433
 REDIS_PORT = int(REDIS_URL.rsplit(":", 1)[1].split("/")[0])
 REDIS_DB = REDIS_URL.rsplit("/", 1)[1]
@@ -79,33 +78,8 @@ class Resp:
         self.sock.close()
 
 
-class BookingSteps:
-    def buyer(self, server=None):
-        return (server or self.server).token("buyer-" + uuid.uuid4().hex[:10])
-
-    def hold(self, token, show_id, seats, server=None):
-        return (server or self.server).request(
-            "POST", "/api/v1/holds", {"showId": show_id, "seatIds": seats, "quantity": len(seats)}, token=token)
-
-    def order(self, token, hold_id, server=None):
-        return (server or self.server).request("POST", "/api/v1/orders", {"holdId": hold_id, "customer": CUSTOMER},
-                                               token=token)
-
-    def pay(self, token, order_id, server=None):
-        return (server or self.server).request("POST", f"/api/v1/orders/{order_id}/confirm-payment", token=token)
-
-    def cancel(self, token, order_id, server=None):
-        return (server or self.server).request("POST", f"/api/v1/orders/{order_id}/cancel", token=token)
-
-    def seat_map(self, show_id, server=None):
-        return (server or self.server).request("GET", f"/api/v1/shows/{show_id}/seatmap").json
-
-    def book(self, token, show_id, seats, server=None):
-        h = self.hold(token, show_id, seats, server)
-        self.assertEqual(h.status, 201, h)
-        o = self.order(token, h.json["holdId"], server)
-        self.assertEqual(o.status, 201, o)
-        return o.json
+class HealingSteps(BookingSteps):
+    """The customer's steps, plus what these tests watch: a seat sold or free, Redis back."""
 
     def sold(self, show_id, seat, server=None):
         m = self.seat_map(show_id, server) or {}
@@ -125,7 +99,7 @@ class BookingSteps:
                                              for _ in range(4)), 10))
 
 
-class RedisLosesWritesTest(BookingSteps, ServerTestCase):
+class RedisLosesWritesTest(HealingSteps, ServerTestCase):
     def test_restored_to_an_older_copy_after_a_payment_and_a_refund(self):
         show = self.new_show()["showId"]
         alice, bob = self.buyer(), self.buyer()
@@ -209,7 +183,7 @@ class RedisLosesWritesTest(BookingSteps, ServerTestCase):
         self.assertTrue(wait_for(lambda: status() == "SOLD_OUT", CONVERGENCE_SECONDS))
 
 
-class RedisStepFailsAfterCommitTest(BookingSteps, ServerTestCase):
+class RedisStepFailsAfterCommitTest(HealingSteps, ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.redis = Proxy(REDIS_PORT)
@@ -274,7 +248,7 @@ class RedisStepFailsAfterCommitTest(BookingSteps, ServerTestCase):
         self.assertEqual(self.hold(self.buyer(), show, ["A3"]).status, 409)  # cancelled: not bookable
 
 
-class HoldHonouredOrRefusedTest(BookingSteps, ServerTestCase):
+class HoldHonouredOrRefusedTest(HealingSteps, ServerTestCase):
     @classmethod
     def setUpClass(cls):
         cls.pg = Proxy(PG_PORT)
@@ -330,7 +304,7 @@ class HoldHonouredOrRefusedTest(BookingSteps, ServerTestCase):
         self.assertEqual(psql(f"SELECT count(*) FROM orders WHERE hold_id = '{held.json['holdId']}'"), "0")
 
 
-class OneClockTest(BookingSteps, unittest.TestCase):
+class OneClockTest(HealingSteps, ApiHelpers, unittest.TestCase):
     """Two instances whose own clocks are 8 seconds apart give the same time-based answers."""
 
     @classmethod
@@ -347,13 +321,6 @@ class OneClockTest(BookingSteps, unittest.TestCase):
     def tearDownClass(cls):
         cls.ahead.stop()
         cls.behind.stop()
-
-    call = ServerTestCase.call
-    new_show = ServerTestCase.new_show
-    create_movie = ServerTestCase.create_movie
-    create_theatre = ServerTestCase.create_theatre
-    create_screen = ServerTestCase.create_screen
-    create_show = ServerTestCase.create_show
 
     def test_hold_status_and_seat_map_agree_across_instances(self):
         show = self.new_show()["showId"]
@@ -372,7 +339,7 @@ class OneClockTest(BookingSteps, unittest.TestCase):
         self.assertEqual(views(), [("EXPIRED", False), ("EXPIRED", False)])
 
 
-class StorageTest(BookingSteps, ServerTestCase):
+class StorageTest(HealingSteps, ServerTestCase):
     def test_a_refused_hold_writes_nothing(self):
         show = self.new_show()["showId"]
         self.assertEqual(self.hold(self.buyer(), show, ["A1"]).status, 201)
