@@ -54,8 +54,8 @@ constexpr pg::Statement kShowSeatState{
     "SELECT s.status = 'CANCELLED' AS cancelled, COALESCE(v.version, 0) AS version, "
     "  (extract(epoch FROM GREATEST(s.end_time + interval '1 day', now() + interval '1 hour')) * 1000)::bigint "
     "    AS expire_at_ms, "
-    "  (SELECT COALESCE(json_agg(json_build_array(os.seat_id, "
-    "    o.status = 'CONFIRMED', o.order_id, (extract(epoch FROM o.expires_at) * 1000)::bigint)), '[]') "
+    "  (SELECT COALESCE(json_agg(json_build_object('seat', os.seat_id, 'confirmed', o.status = 'CONFIRMED', "
+    "    'order', o.order_id, 'expires_ms', (extract(epoch FROM o.expires_at) * 1000)::bigint)), '[]') "
     "    FROM order_seats os JOIN orders o ON o.order_id = os.order_id WHERE os.show_id = s.show_id)::text AS seats "
     "FROM shows s LEFT JOIN seat_versions v ON v.show_id = s.show_id WHERE s.show_id = $1"};
 
@@ -169,16 +169,16 @@ boost::asio::awaitable<void> SeatStore::resync(const ShowId& show, ResyncMode mo
         std::vector<std::string> sold, pending;
         auto order_seats = boost::json::parse(state.text("seats"));
         for (const auto& row : order_seats.as_array()) {
-            // [seat, confirmed, order id, expiry ms]
-            const auto& a = row.as_array();
-            std::string seat(a[0].as_string());
-            if (a[1].as_bool()) {
+            const auto& seat_of_order = row.as_object();
+            std::string seat(seat_of_order.at("seat").as_string());
+            if (seat_of_order.at("confirmed").as_bool()) {
                 sold.push_back(seat);
             } else {
                 // The same grace past the deadline as convert_hold gives: the sweeper frees them.
                 pending.push_back(seat);
-                pending.push_back("order:" + std::string(a[2].as_string()));
-                pending.push_back(std::to_string(a[3].to_number<std::int64_t>() + kOrderSeatGraceMs));
+                pending.push_back("order:" + std::string(seat_of_order.at("order").as_string()));
+                pending.push_back(
+                    std::to_string(seat_of_order.at("expires_ms").to_number<std::int64_t>() + kOrderSeatGraceMs));
             }
         }
         args.push_back(std::to_string(sold.size()));

@@ -1,19 +1,14 @@
 #include "http/access_log.hpp"
 
+#include "common/log_output.hpp"
+
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
-#include <unistd.h>
-
-#include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
 #include <memory>
-#include <mutex>
-#include <thread>
 
 namespace marquee::http {
 
@@ -21,78 +16,6 @@ namespace {
 
 constexpr std::size_t kFlushBytes = 32 * 1024;
 constexpr std::chrono::milliseconds kFlushInterval{200};
-// What may wait for a slow reader of stdout before lines are dropped.
-constexpr std::size_t kMaxPendingBytes = 8 * 1024 * 1024;
-
-// Writes the workers' access-log chunks to stdout on a thread of its own, so a slow or stuck reader
-// of the log (a full pipe) never holds up an event loop. Bounded: past kMaxPendingBytes, chunks are
-// dropped and counted, and the count is reported once the output moves again.
-class StdoutWriter {
-public:
-    StdoutWriter() : thread_([this] { run(); }) {}
-    ~StdoutWriter() {
-        {
-            std::lock_guard lock(mutex_);
-            stopping_ = true;
-        }
-        wake_.notify_one();
-        thread_.join();
-    }
-
-    void submit(std::string chunk) {
-        {
-            std::lock_guard lock(mutex_);
-            if (pending_bytes_ + chunk.size() > kMaxPendingBytes) {
-                dropped_lines_ += static_cast<std::size_t>(std::count(chunk.begin(), chunk.end(), '\n'));
-                return;
-            }
-            pending_bytes_ += chunk.size();
-            chunks_.push_back(std::move(chunk));
-        }
-        wake_.notify_one();
-    }
-
-private:
-    void run() {
-        std::unique_lock lock(mutex_);
-        for (;;) {
-            wake_.wait(lock, [this] { return stopping_ || !chunks_.empty(); });
-            if (chunks_.empty()) return;  // stopping, and everything written
-            std::string chunk = std::move(chunks_.front());
-            chunks_.pop_front();
-            std::size_t dropped = std::exchange(dropped_lines_, 0);
-            lock.unlock();
-            write_all(chunk);
-            // Told in the log itself (not through spdlog, which may be shut down by now).
-            if (dropped > 0) write_all(fmt::format("access log: {} line(s) dropped: its output was too slow\n", dropped));
-            lock.lock();
-            pending_bytes_ -= chunk.size();
-        }
-    }
-
-    static void write_all(const std::string& chunk) {
-        std::size_t written = 0;
-        while (written < chunk.size()) {
-            ssize_t n = ::write(STDOUT_FILENO, chunk.data() + written, chunk.size() - written);
-            if (n <= 0) return;  // stdout gone: the lines are lost, nothing waits for them
-            written += static_cast<std::size_t>(n);
-        }
-    }
-
-    std::mutex mutex_;
-    std::condition_variable wake_;
-    std::deque<std::string> chunks_;
-    std::size_t pending_bytes_ = 0;
-    std::size_t dropped_lines_ = 0;
-    bool stopping_ = false;
-    std::thread thread_;
-};
-
-StdoutWriter& stdout_writer() {
-    static StdoutWriter writer;
-    return writer;
-}
-
 }  // namespace
 
 AccessLog::AccessLog(boost::asio::io_context& ioc) : ioc_(ioc), enabled_(spdlog::should_log(spdlog::level::info)) {}
@@ -120,7 +43,7 @@ void AccessLog::record(std::string_view method, std::string_view target, int sta
 
 void AccessLog::flush() {
     if (buffer_.empty()) return;
-    stdout_writer().submit(std::move(buffer_));
+    write_log_output(std::move(buffer_));
     buffer_.clear();
 }
 

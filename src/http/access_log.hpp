@@ -8,8 +8,8 @@
 namespace marquee::http {
 
 // One line per request, buffered per worker and handed in batches (when 32 KiB have gathered, or
-// every 200 ms) to a writer thread that owns stdout: a slow reader of the log never holds up a
-// worker, and past a bound lines are dropped and counted rather than waited for. (Batches, not
+// every 200 ms) to the process's log output (common/log_output.hpp): a slow reader of the log never
+// holds up a worker. (Batches, not
 // lines: waking a thread once per request cost more than the request on the hot paths.)
 class AccessLog {
 public:

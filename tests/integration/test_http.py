@@ -220,7 +220,7 @@ class GracefulShutdownTest(unittest.TestCase):
 
 
 class StuckLogReaderTest(unittest.TestCase):
-    def test_a_log_nobody_reads_never_holds_up_requests(self):
+    def test_a_log_nobody_reads_never_holds_up_requests_or_the_stop(self):
         port = free_port()
         env = {"PATH": "/usr/bin:/bin", "PORT": str(port), "DATABASE_URL": DATABASE_URL, "REDIS_URL": REDIS_URL,
                "JWT_SECRET": JWT_SECRET, "THREADS": "2", "LOG_LEVEL": "info"}
@@ -245,6 +245,10 @@ class StuckLogReaderTest(unittest.TestCase):
                 response.read()
                 self.assertIn(response.status, (200, 503))
             self.assertLess(time.time() - started, 30)
+            client.close()
+            # Nor does it keep the server from stopping.
+            proc.terminate()
+            self.assertEqual(proc.wait(15), 0)
         finally:
             proc.kill()
             proc.wait()
