@@ -2,10 +2,13 @@
 
 #include "common/errors.hpp"
 
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <memory>
 
 namespace asio = boost::asio;
@@ -70,12 +73,99 @@ asio::awaitable<void> Connection::wait(bool for_write, Clock::time_point deadlin
     if (ec) fail(Clock::now() >= deadline ? "did not answer in time" : "connection lost");
 }
 
+namespace {
+
+std::vector<std::string> split_list(const std::string& list) {
+    std::vector<std::string> items;
+    std::size_t start = 0;
+    for (;;) {
+        auto comma = list.find(',', start);
+        items.push_back(list.substr(start, comma - start));
+        if (comma == std::string::npos) return items;
+        start = comma + 1;
+    }
+}
+
+std::string join_list(const std::vector<std::string>& items) {
+    std::string list;
+    for (const auto& item : items) list += (list.empty() ? "" : ",") + item;
+    return list;
+}
+
+bool is_address_or_socket(const std::string& host) {
+    boost::system::error_code ec;
+    asio::ip::make_address(host, ec);
+    return host.empty() || host.front() == '/' || host.front() == '@' || !ec;
+}
+
+}  // namespace
+
+asio::awaitable<std::optional<Connection::ResolvedHosts>> Connection::resolve_hosts() {
+    // libpq calls getaddrinfo inside PQconnectStart and PQconnectPoll, on this thread: a slow DNS
+    // server would stop every request this loop serves. So names are looked up here, by Asio's
+    // resolver (which runs getaddrinfo on a thread of its own), and handed to libpq as `hostaddr`
+    // next to the `host` they came from (still used for TLS and the password file). A host with
+    // several addresses becomes several entries, tried in order as libpq would have.
+    PQconninfoOption* options = PQconninfoParse(url_.c_str(), nullptr);
+    if (!options) fail("connection settings cannot be read");
+    std::string hosts, hostaddrs, ports;
+    for (auto* o = options; o->keyword; ++o) {
+        std::string_view keyword = o->keyword;
+        std::string value = o->val ? o->val : "";
+        if (keyword == "host") hosts = value;
+        else if (keyword == "hostaddr") hostaddrs = value;
+        else if (keyword == "port") ports = value;
+    }
+    PQconninfoFree(options);
+    if (!hostaddrs.empty() || hosts.empty()) co_return std::nullopt;
+    auto host_list = split_list(hosts);
+    if (std::all_of(host_list.begin(), host_list.end(), is_address_or_socket)) co_return std::nullopt;
+    auto port_list = split_list(ports.empty() ? "5432" : ports);
+    if (port_list.size() != 1 && port_list.size() != host_list.size()) co_return std::nullopt;  // libpq reports it
+
+    ResolvedHosts resolved;
+    std::vector<std::string> out_hosts, out_addrs, out_ports;
+    asio::ip::tcp::resolver resolver(executor_);
+    for (std::size_t i = 0; i < host_list.size(); ++i) {
+        const auto& host = host_list[i];
+        const auto& port = port_list.size() == 1 ? port_list[0] : port_list[i];
+        if (is_address_or_socket(host)) {
+            out_hosts.push_back(host);
+            out_addrs.push_back(host.empty() || host.front() == '/' || host.front() == '@' ? "" : host);
+            out_ports.push_back(port);
+            continue;
+        }
+        boost::system::error_code ec;
+        auto results = co_await resolver.async_resolve(host, port, asio::redirect_error(asio::use_awaitable, ec));
+        if (ec) continue;  // like libpq: a host that does not resolve is skipped, the next one tried
+        for (const auto& entry : results) {
+            out_hosts.push_back(host);
+            out_addrs.push_back(entry.endpoint().address().to_string());
+            out_ports.push_back(port);
+        }
+    }
+    if (out_hosts.empty()) throw marquee::BackendUnavailable("PostgreSQL host name cannot be resolved: " + hosts);
+    resolved.host = join_list(out_hosts);
+    resolved.hostaddr = join_list(out_addrs);
+    resolved.port = join_list(out_ports);
+    co_return resolved;
+}
+
 asio::awaitable<void> Connection::connect(Clock::time_point deadline) {
     close();
-    // Session settings travel in the start-up packet, costing no extra round trip.
-    const char* keywords[] = {"dbname", "options", "application_name", nullptr};
-    const char* values[] = {url_.c_str(), "-c statement_timeout=5000 -c TimeZone=UTC", "marquee", nullptr};
-    conn_ = PQconnectStartParams(keywords, values, 1);
+    auto resolved = co_await resolve_hosts();
+    if (Clock::now() >= deadline) throw marquee::BackendUnavailable("PostgreSQL host name took too long to resolve");
+    // Session settings travel in the start-up packet, costing no extra round trip. Keywords after
+    // `dbname` (the whole URL, expanded by libpq) override what the URL says.
+    std::vector<const char*> keywords = {"dbname", "options", "application_name"};
+    std::vector<const char*> values = {url_.c_str(), "-c statement_timeout=5000 -c TimeZone=UTC", "marquee"};
+    if (resolved) {
+        keywords.insert(keywords.end(), {"host", "hostaddr", "port"});
+        values.insert(values.end(), {resolved->host.c_str(), resolved->hostaddr.c_str(), resolved->port.c_str()});
+    }
+    keywords.push_back(nullptr);
+    values.push_back(nullptr);
+    conn_ = PQconnectStartParams(keywords.data(), values.data(), 1);
     if (!conn_ || PQstatus(conn_) == CONNECTION_BAD) fail("connection failed");
     for (;;) {
         PostgresPollingStatusType status = PQconnectPoll(conn_);

@@ -40,6 +40,11 @@ public:
     void close();
 
 private:
+    struct ResolvedHosts {
+        std::string host, hostaddr, port;  // comma-separated, one entry per address
+    };
+    // The URL's host names looked up off this thread; nullopt when there is nothing to look up.
+    boost::asio::awaitable<std::optional<ResolvedHosts>> resolve_hosts();
     boost::asio::awaitable<void> wait(bool for_write, Clock::time_point deadline);
     boost::asio::awaitable<void> flush(Clock::time_point deadline);
     boost::asio::awaitable<Result> collect(Clock::time_point deadline);

@@ -6,7 +6,7 @@ import time
 import unittest
 import uuid
 
-from harness import Proxy, Server, ServerTestCase, in_parallel, wait_for
+from harness import ApiHelpers, Proxy, Server, ServerTestCase, in_parallel, wait_for
 
 PG_PORT = 5433
 REDIS_PORT = 6380
@@ -68,6 +68,38 @@ class OutageTest(ServerTestCase):
             self.redis.start()
         self.assertTrue(wait_for(lambda: self.health().status == 200))
         self.assertEqual(self.call("GET", f"/api/v1/movies/{movie.json['movieId']}").status, 200)
+
+
+class PostgresHostNameTest(ApiHelpers, unittest.TestCase):
+    """DATABASE_URL may name its host; the name is looked up off the event loop (libpq would block
+    the loop on getaddrinfo), and every address it has is tried, as libpq would."""
+
+    def test_a_host_name_is_resolved_and_its_addresses_tried(self):
+        # `localhost` usually resolves to ::1 first, where PostgreSQL does not listen: the connection
+        # must go on to 127.0.0.1.
+        server = Server(database_url=f"postgresql://marquee@localhost:{PG_PORT}/marquee_test")
+        try:
+            self.server = server
+            self.admin = server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
+            self.assertEqual(self.call("GET", "/api/health").json["postgres"], "ok")
+            movie = self.call("POST", "/api/v1/admin/movies", {"title": "By name", "durationMins": 90,
+                              "releaseDate": "2024-01-01"}, token=self.admin)
+            self.assertEqual(movie.status, 201, movie)
+            self.assertEqual(self.call("GET", f"/api/v1/movies/{movie.json['movieId']}").status, 200)
+        finally:
+            server.stop()
+
+    def test_a_name_that_does_not_resolve_is_an_outage_not_a_hang(self):
+        server = Server(database_url=f"postgresql://marquee@no-such-host.invalid:{PG_PORT}/marquee_test",
+                        wait=False)
+        try:
+            self.server = server
+            server.wait_ready(healthy=False)
+            self.assertTrue(wait_for(lambda: self.call("GET", "/api/health").status == 503))
+            self.assertEqual(self.call("GET", "/api/health").json["postgres"], "down")
+            self.assertError(self.call("GET", f"/api/v1/movies/{uuid.uuid4()}"), 503, "SERVICE_UNAVAILABLE")
+        finally:
+            server.stop()
 
 
 class GracefulShutdownInFlightTest(unittest.TestCase):
