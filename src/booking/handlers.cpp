@@ -2,11 +2,10 @@
 // renders the answer. Rules live in the services (holds, orders, lifecycle), I/O in the stores.
 #include "booking/booking.hpp"
 #include "booking/render.hpp"
+#include "booking/requests.hpp"
 #include "catalog/show_status.hpp"
 #include "common/errors.hpp"
 #include "common/input.hpp"
-
-#include <set>
 
 namespace marquee::booking {
 
@@ -15,55 +14,6 @@ namespace {
 using http::RequestContext;
 using http::Response;
 using Reply = boost::asio::awaitable<Response>;
-
-// {seatIds, quantity}: the distinct seats, validated against the show's layout, in layout order.
-std::vector<SeatId> requested_seats(const input::Fields& f, const ShowInfo& show, int max_seats) {
-    const auto& list = f.array("seatIds", 1, 1000);
-    std::vector<SeatId> seats;
-    std::set<std::string> seen;
-    for (const auto& v : list) {
-        if (!v.is_string() || v.as_string().empty() || v.as_string().size() > 10 ||
-            input::has_control_characters(v.as_string(), false))
-            f.fail("seatIds", "must be seat ids like \"A1\"");
-        std::string seat(v.as_string());
-        if (seen.insert(seat).second) seats.emplace_back(std::move(seat));
-    }
-    auto quantity = f.integer("quantity", 1, max_seats);
-    if (static_cast<std::size_t>(quantity) != seats.size())
-        f.fail("quantity", "must equal the number of distinct seatIds (" + std::to_string(seats.size()) + ")");
-    if (seats.size() > static_cast<std::size_t>(max_seats))
-        f.fail("seatIds", "at most " + std::to_string(max_seats) + " seats per hold");
-    std::vector<SeatId> unknown;
-    for (const auto& s : seats)
-        if (!show.has_seat(s)) unknown.push_back(s);
-    if (!unknown.empty()) f.fail("seatIds", "unknown seats: " + join_seats(unknown));
-    show.sort_seats(seats);
-    return seats;
-}
-
-bool plausible_email(std::string_view e) {
-    auto at = e.find('@');
-    if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos) return false;
-    std::string_view domain = e.substr(at + 1);
-    auto dot = domain.rfind('.');
-    if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size() || domain.find("..") != std::string_view::npos)
-        return false;
-    for (char c : e)
-        if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' || c == ';') return false;
-    return true;
-}
-
-Customer parse_customer(const input::Fields& f) {
-    input::Fields c(f.object("customer"), "customer");
-    Customer out{c.string("name", 1, 255), c.string("email", 3, 255), c.string("phone", 7, 16)};
-    if (!plausible_email(out.email)) c.fail("email", "must be an e-mail address like name@example.com");
-    std::string_view digits = out.phone;
-    if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
-    bool all_digits = std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
-    if (!all_digits || digits.size() < 7 || digits.size() > 15)
-        c.fail("phone", "must be 7 to 15 digits, optionally starting with +");
-    return out;
-}
 
 template <class IdType> IdType path_id(const RequestContext& ctx, std::string_view name) {
     return IdType(input::path_uuid(ctx.param(name), name));
@@ -81,7 +31,7 @@ Reply create_hold(Booking& b, RequestContext& ctx) {
     input::Fields f(body);
     ShowId show_id(f.uuid("showId"));
     auto show = co_await b.shows.require(show_id);
-    auto seats = requested_seats(f, *show, b.settings.max_seats_per_hold);
+    auto seats = parse_seat_selection(f, *show, b.settings.max_seats_per_hold);
     auto hold = co_await b.holds.create(*show, ctx.caller().user_id, seats);
     co_return http::json_response(201, render_hold(hold));
 }
@@ -98,7 +48,7 @@ Reply change_hold(Booking& b, RequestContext& ctx) {
     input::Fields f(body);
     ShowId show_id = co_await b.holds.show_of(hold_id);
     auto show = co_await b.shows.require(show_id);
-    auto seats = requested_seats(f, *show, b.settings.max_seats_per_hold);
+    auto seats = parse_seat_selection(f, *show, b.settings.max_seats_per_hold);
     auto hold = co_await b.holds.change(*show, ctx.caller().user_id, hold_id, seats);
     co_return http::json_response(200, render_hold(hold));
 }
@@ -110,11 +60,8 @@ Reply release_hold(Booking& b, RequestContext& ctx) {
 }
 
 Reply create_order(Booking& b, RequestContext& ctx) {
-    auto body = input::parse_object(ctx.request.content_type, ctx.request.body);
-    input::Fields f(body);
-    HoldId hold_id(f.uuid("holdId"));
-    Customer customer = parse_customer(f);
-    auto placed = co_await b.orders.place(ctx.caller().user_id, hold_id, std::move(customer));
+    auto request = parse_order_request(input::parse_object(ctx.request.content_type, ctx.request.body));
+    auto placed = co_await b.orders.place(ctx.caller().user_id, request.hold_id, std::move(request.customer));
     co_return http::json_response(placed.created ? 201 : 200, render_order(placed.order));
 }
 

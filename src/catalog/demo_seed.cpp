@@ -130,6 +130,10 @@ JOIN movies m ON m.movie_id = ('550e8400-e29b-41d4-a716-44665544000' ||
 WHERE sc.screen_id::text LIKE '770e8400-e29b-41d4-a716-4466554400%'
   AND slot.start_at > now()
 ON CONFLICT DO NOTHING;
+
+-- The planner should see the catalogue as it now is, not as the empty tables of a moment ago
+-- (autovacuum would take up to a minute to tell it).
+ANALYZE movies, persons, movie_cast, movie_crew, theatres, screens, seat_layouts, shows;
 )SQL";
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "catalog/shows.hpp"
 
 #include "catalog/catalog.hpp"
+#include "catalog/show_input.hpp"
 #include "catalog/show_listing.hpp"
 #include "catalog/show_query.hpp"
 #include "catalog/show_schedule.hpp"
@@ -79,16 +80,7 @@ boost::asio::awaitable<http::Response> movie_shows(Catalog& catalog, http::Reque
 }
 
 boost::asio::awaitable<http::Response> admin_create_show(Catalog& catalog, http::RequestContext& ctx) {
-    auto body = input::parse_object(ctx.request.content_type, ctx.request.body);
-    input::Fields f(body);
-    NewShow show;
-    show.movie = MovieId(f.uuid("movieId"));
-    show.screen = ScreenId(f.uuid("screenId"));
-    show.start = f.instant("startTime");
-    show.price = f.money("price");
-    if (show.price.minor() <= 0) f.fail("price", "must be greater than 0");
-    if (show.start <= now_epoch()) f.fail("startTime", "must be in the future");
-
+    NewShow show = parse_new_show(input::parse_object(ctx.request.content_type, ctx.request.body), now_epoch());
     ShowSummary added = co_await catalog.schedule().add(show);
     co_return http::json_response(201, render_summary(added));
 }

@@ -1,7 +1,7 @@
 #include "catalog/venues.hpp"
 
 #include "catalog/catalog.hpp"
-#include "catalog/screen_layout.hpp"
+#include "catalog/venue_input.hpp"
 #include "catalog/venue_store.hpp"
 #include "common/errors.hpp"
 #include "common/input.hpp"
@@ -10,20 +10,9 @@
 namespace marquee::catalog {
 
 boost::asio::awaitable<http::Response> admin_create_theatre(Catalog& catalog, http::RequestContext& ctx) {
-    auto body = input::parse_object(ctx.request.content_type, ctx.request.body);
-    input::Fields f(body);
-    NewTheatre theatre;
-    theatre.name = f.string("name", 1, 255);
-    theatre.address = f.optional_string("address", 1000);
-    theatre.city = f.string("city", 1, 100);
-    input::Fields geo(f.object("geo"), "geo");
-    theatre.lat = geo.number("lat", -90, 90);
-    theatre.lng = geo.number("lng", -180, 180);
-    theatre.timezone = f.optional_string("timezone", 64).value_or("Asia/Kolkata");
-    theatre.cancellation_available = f.optional_bool("cancellationAvailable").value_or(true);
-
+    NewTheatre theatre = parse_new_theatre(input::parse_object(ctx.request.content_type, ctx.request.body));
     bool known = co_await catalog.venues().timezone_exists(theatre.timezone);
-    if (!known) f.fail("timezone", "is not an IANA time zone name (e.g. Asia/Kolkata)");
+    if (!known) throw ApiError::validation("timezone: is not an IANA time zone name (e.g. Asia/Kolkata)");
     CreatedTheatre created = co_await catalog.venues().create_theatre(theatre);
 
     std::string out;
@@ -42,21 +31,14 @@ boost::asio::awaitable<http::Response> admin_create_theatre(Catalog& catalog, ht
 
 boost::asio::awaitable<http::Response> admin_create_screen(Catalog& catalog, http::RequestContext& ctx) {
     TheatreId theatre(input::path_uuid(ctx.param("theatreId"), "theatreId"));
-    auto body = input::parse_object(ctx.request.content_type, ctx.request.body);
-    input::Fields f(body);
-    NewScreen screen;
-    screen.screen_name = f.string("screenName", 1, 50);
-    screen.screen_type = f.optional_string("screenType", 20);
-    ScreenLayout layout = parse_layout(f);
-    screen.total_seats = layout.total_seats;
-    screen.layout_json = std::move(layout.json);
+    NewScreen screen = parse_new_screen(input::parse_object(ctx.request.content_type, ctx.request.body));
 
     CreatedScreen created = co_await catalog.venues().create_screen(theatre, screen);
     switch (created.outcome) {
         case CreatedScreen::Outcome::Created: break;
         case CreatedScreen::Outcome::NoSuchTheatre: throw ApiError::not_found("theatre not found");
         case CreatedScreen::Outcome::NameTaken:
-            f.fail("screenName", "this theatre already has a screen with that name");
+            throw ApiError::validation("screenName: this theatre already has a screen with that name");
     }
 
     std::string out;

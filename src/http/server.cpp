@@ -1,7 +1,7 @@
 #include "http/server.hpp"
 
-#include "common/text.hpp"
 #include "http/access_log.hpp"
+#include "http/request_reading.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -11,10 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/url/parse.hpp>
 #include <spdlog/spdlog.h>
-
-#include <random>
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -25,59 +22,10 @@ namespace marquee::http {
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
-constexpr std::size_t kBodyLimit = 64 * 1024;
 // Covers waiting on an idle keep-alive connection as well as a client that sends its header slowly.
 constexpr std::chrono::seconds kHeaderTimeout{15};
 constexpr std::chrono::seconds kBodyTimeout{15};
 constexpr std::chrono::seconds kWriteTimeout{15};
-
-Method to_method(bhttp::verb v) {
-    switch (v) {
-        case bhttp::verb::get: return Method::Get;
-        case bhttp::verb::post: return Method::Post;
-        case bhttp::verb::patch: return Method::Patch;
-        case bhttp::verb::put: return Method::Put;
-        case bhttp::verb::delete_: return Method::Delete;
-        case bhttp::verb::head: return Method::Head;
-        case bhttp::verb::options: return Method::Options;
-        default: return Method::Other;
-    }
-}
-
-std::string new_request_id() {
-    thread_local std::mt19937_64 rng = [] {
-        auto seed = random_bytes(8);
-        std::uint64_t v = 0;
-        std::memcpy(&v, seed.data(), 8);
-        return std::mt19937_64(v);
-    }();
-    std::uint64_t v = rng();
-    return to_hex(std::string_view(reinterpret_cast<const char*>(&v), sizeof v));
-}
-
-// A client's id is echoed only when it is short and printable, so it cannot forge log lines.
-std::string request_id_from(std::string_view given) {
-    if (given.empty() || given.size() > 128) return new_request_id();
-    for (char c : given)
-        if (c <= ' ' || c > '~') return new_request_id();
-    return std::string(given);
-}
-
-// Turns the Beast request into ours; nullopt when the target is not a valid origin-form URL.
-std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& in, std::string request_id) {
-    auto url = boost::urls::parse_origin_form(in.target());
-    if (!url) return std::nullopt;
-    Request r;
-    r.method = to_method(in.method());
-    r.path = url->path();
-    for (auto param : url->params()) r.query.emplace_back(param.key, param.value);
-    r.body = in.body();
-    r.content_type = std::string(in[bhttp::field::content_type]);
-    r.authorization = std::string(in[bhttp::field::authorization]);
-    r.request_id = std::move(request_id);
-    return r;
-}
 
 }  // namespace
 
@@ -137,9 +85,8 @@ struct Server::Impl {
     // when it should simply close (peer gone, idle timeout, or an error answered here: a malformed
     // or too large request).
     asio::awaitable<bool> serve_one(Worker& worker, beast::tcp_stream& stream, beast::flat_buffer& buffer) {
-        bhttp::request_parser<bhttp::string_body> parser;
-        parser.header_limit(kHeaderLimit);
-        parser.body_limit(kBodyLimit);
+        RequestParser parser;
+        apply_limits(parser);
         boost::system::error_code ec;
 
         stream.expires_after(kHeaderTimeout);
@@ -160,17 +107,7 @@ struct Server::Impl {
         if (ec) {
             // Whatever was read of the header may carry the client's id: the refusal echoes it.
             std::string refused_id = request_id_from(parser.get()["X-Request-Id"]);
-            if (ec == bhttp::error::body_limit) {
-                co_await write(stream, error_response(413, "PAYLOAD_TOO_LARGE", "request body is over 64 KiB"),
-                               refused_id, 11, false);
-            } else if (ec == bhttp::error::header_limit) {
-                co_await write(stream, error_response(400, "VALIDATION_ERROR", "request header is over 16 KiB"),
-                               refused_id, 11, false);
-            } else if (ec.category() == bhttp::make_error_code(bhttp::error::end_of_stream).category() && ec != bhttp::error::end_of_stream &&
-                       ec != bhttp::error::partial_message) {
-                co_await write(stream, error_response(400, "VALIDATION_ERROR", "malformed HTTP request"),
-                               refused_id, 11, false);
-            }
+            if (auto refusal = refusal_for(ec)) co_await write(stream, std::move(*refusal), refused_id, 11, false);
             co_return false;
         }
 
@@ -183,7 +120,7 @@ struct Server::Impl {
         if (auto request = to_request(raw, request_id)) {
             response = co_await worker.router.dispatch(*request);
         } else {
-            response = error_response(400, "VALIDATION_ERROR", "malformed request target");
+            response = malformed_target();
         }
         keep_alive = keep_alive && !state.stopping.load();
         int status = response.status;
