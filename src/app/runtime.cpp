@@ -8,6 +8,7 @@
 #include "jobs/order_expiry.hpp"
 #include "jobs/outbox.hpp"
 #include "jobs/seat_reconciler.hpp"
+#include "jobs/table_statistics.hpp"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -72,6 +73,7 @@ int run(const Config& config, RunMode mode) {
     if (mode != RunMode::ApiOnly) {
         asio::co_spawn(first.loop, jobs::reconcile_seats(first.booking.seats), asio::detached);
         asio::co_spawn(first.loop, jobs::expire_orders(first.booking.order_store, first.booking.sync), asio::detached);
+        asio::co_spawn(first.loop, jobs::keep_table_statistics(first.db), asio::detached);
         asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, *blocking, config.outbox_max_attempts), asio::detached);
     }
 
