@@ -1,5 +1,6 @@
-# Shows for the booking benchmarks (bench/run.sh, bench/ab-booking.sh): bookings consume seats for
-# good, so they get shows of their own on the demo's 8 × 15 screens. Sourced; needs DATABASE_URL.
+# Shows and databases for the booking benchmarks and drills (bench/run.sh, ab-booking.sh,
+# first-minute.sh, faults.sh, soak.sh): bookings consume seats for good, so they get shows of their
+# own on the demo's 8 × 15 screens. Sourced after scripts/lib.sh; the functions below need DATABASE_URL.
 
 # add_booking_shows LAST_DAY: a show every 4 hours on each such screen from day 8 to LAST_DAY.
 add_booking_shows() {
@@ -14,4 +15,25 @@ add_booking_shows() {
 booking_shows() {
   psql "$DATABASE_URL" -tAc "SELECT string_agg(show_id::text, ',') FROM shows s JOIN screens sc USING (screen_id)
     WHERE sc.total_seats = 120 AND s.start_time > now() + interval '$1' AND s.status <> 'CANCELLED'"
+}
+
+# fresh_database NAME REDIS_DB: drops and creates database NAME with the demo catalogue, empties Redis
+# database REDIS_DB, and points DATABASE_URL and REDIS_URL at them.
+fresh_database() {
+  psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qc "DROP DATABASE IF EXISTS $1" >/dev/null
+  ensure_database "$1"
+  export DATABASE_URL="postgresql://marquee@127.0.0.1:$PG_PORT/$1"
+  export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/$2"
+  redis-cli -p "$REDIS_PORT" -n "$2" FLUSHDB >/dev/null
+  "$BIN" migrate >/dev/null
+  "$BIN" seed-demo >/dev/null
+}
+
+# seat_pairs: every two seats side by side on a show starting more than an hour from now, one
+# "showId A1,A2" line each, in random order (work for bench/first_minute.lua and steady_load.py).
+seat_pairs() {
+  psql "$DATABASE_URL" -tAF' ' -c "SELECT s.show_id, l.row_label || n || ',' || l.row_label || (n + 1)
+    FROM shows s JOIN seat_layouts l USING (screen_id), unnest(l.seat_numbers) n
+    WHERE s.start_time > now() + interval '1 hour' AND s.status <> 'CANCELLED' AND n % 2 = 1
+      AND n + 1 = ANY (l.seat_numbers) ORDER BY random()"
 }
