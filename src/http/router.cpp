@@ -99,7 +99,7 @@ boost::asio::awaitable<void> Router::admit(const Route& route, RequestContext& c
         throw ApiError::forbidden("this endpoint needs the admin role");
     if (auto retry_after =
             co_await check_rate_limit(gate_.redis, gate_.rate_limit_per_minute, ctx.principal->user_id, route.pattern))
-        throw RateLimited(*retry_after);
+        throw RateLimited{*retry_after};
     try {
         co_await gate_.users.remember(*ctx.principal, gate_.db);
     } catch (const BackendUnavailable&) {
