@@ -58,6 +58,8 @@ Principal verify_token(std::string_view token, std::string_view secret, EpochSec
     if (!exp || !exp->is_number()) throw ApiError::unauthorized("token has no exp");
     double exp_value = exp->is_double() ? exp->as_double() : static_cast<double>(exp->to_number<std::int64_t>());
     if (!std::isfinite(exp_value) || exp_value <= static_cast<double>(now)) throw ApiError::unauthorized("token expired");
+    // Past the year 9999 an expiry is not a time (and no longer fits in EpochSeconds).
+    if (exp_value > 253402300799.0) throw ApiError::unauthorized("token exp is out of range");
     if (auto* nbf = claims.if_contains("nbf"); nbf && nbf->is_number() && nbf->to_number<double>() > now + 60)
         throw ApiError::unauthorized("token not valid yet");
 

@@ -134,4 +134,29 @@ std::string random_uuid() {
     return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' + h.substr(20);
 }
 
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) {
+    auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[i + k]); };
+    unsigned char c = byte(0);
+    if (c < 0x80) return 1;
+    std::size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0;
+    if (n == 0 || c > 0xF4 || i + n > s.size()) return 0;
+    for (std::size_t k = 1; k < n; ++k)
+        if ((byte(k) & 0xC0) != 0x80) return 0;
+    // Overlong three- and four-byte forms, UTF-16 surrogates and code points past U+10FFFF.
+    if (c == 0xE0 && byte(1) < 0xA0) return 0;
+    if (c == 0xED && byte(1) > 0x9F) return 0;
+    if (c == 0xF0 && byte(1) < 0x90) return 0;
+    if (c == 0xF4 && byte(1) > 0x8F) return 0;
+    return n;
+}
+
+bool is_valid_utf8(std::string_view s) {
+    for (std::size_t i = 0; i < s.size();) {
+        std::size_t n = utf8_sequence_length(s, i);
+        if (n == 0) return false;
+        i += n;
+    }
+    return true;
+}
+
 }  // namespace marquee

@@ -19,4 +19,9 @@ std::string random_uuid();
 std::string random_bytes(std::size_t n);
 std::string to_hex(std::string_view bytes);
 
+// The length of the well-formed UTF-8 sequence starting at s[i] (1 to 4), or 0 when the bytes there
+// are not one (a stray continuation byte, a truncated or overlong sequence, a surrogate, beyond U+10FFFF).
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i);
+bool is_valid_utf8(std::string_view s);
+
 }  // namespace marquee

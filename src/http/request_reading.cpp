@@ -71,7 +71,13 @@ std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& in, 
     Request r;
     r.method = to_method(in.method());
     r.path = url->path();
-    for (auto param : url->params()) r.query.emplace_back(param.key, param.value);
+    // Every decoded part must be UTF-8 text: it is matched, validated, quoted in messages and may
+    // reach PostgreSQL, which refuses other bytes.
+    if (!is_valid_utf8(r.path)) return std::nullopt;
+    for (auto param : url->params()) {
+        if (!is_valid_utf8(param.key) || !is_valid_utf8(param.value)) return std::nullopt;
+        r.query.emplace_back(param.key, param.value);
+    }
     r.body = in.body();
     r.content_type = std::string(in[bhttp::field::content_type]);
     r.authorization = std::string(in[bhttp::field::authorization]);
@@ -79,6 +85,8 @@ std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& in, 
     return r;
 }
 
-Response malformed_target() { return error_response(400, "VALIDATION_ERROR", "malformed request target"); }
+Response malformed_target() {
+    return error_response(400, "VALIDATION_ERROR", "malformed request target (not a URL path, or not UTF-8 once decoded)");
+}
 
 }  // namespace marquee::http

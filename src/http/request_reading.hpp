@@ -30,7 +30,8 @@ std::optional<Response> refusal_for(const boost::system::error_code& ec);
 // new random one.
 std::string request_id_from(std::string_view given);
 
-// Beast's request as ours; nullopt when the target is not a valid origin-form URL.
+// Beast's request as ours; nullopt when the target is not a valid origin-form URL or its path or a
+// query parameter does not decode to UTF-8.
 std::optional<Request> to_request(const boost::beast::http::request<boost::beast::http::string_body>& in,
                                   std::string request_id);
 // The answer to such a request.

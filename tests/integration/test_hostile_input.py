@@ -100,3 +100,16 @@ class HostileTextTest(ServerTestCase):
             reply = s.recv(65536).decode(errors="replace")
         self.assertIn(" 400 ", reply.split("\r\n")[0])
         self.assertIn("X-Request-Id: parse-1", reply)
+
+    def test_paths_and_queries_that_are_not_utf8_are_refused(self):
+        # Found by fuzz/api_request.cpp: a stray byte in the path (%84) came back inside a 404 whose
+        # body was then not JSON; in a query it would have reached PostgreSQL, which refuses it.
+        movie = self.create_movie()["movieId"]
+        for path in ("/api/v1/movies/%84", f"/api/v1/movies/{movie}/shows?date=2030-01-01&city=%FF",
+                     "/api/v1/movies?category=%C3", "/no/such/%ED%A0%80"):
+            r = self.send("GET", path)
+            self.refused(r, "not UTF-8")
+            json.loads(r.raw)  # the answer itself is JSON
+        # Well-formed UTF-8 is text like any other.
+        r = self.send("GET", f"/api/v1/movies/{movie}/shows?date=2030-01-01&city=K%C3%B8benhavn")
+        self.assertEqual(r.status, 200, r)

@@ -65,6 +65,14 @@ TEST(Jwt, RequiresExpAndAValidSub) {
     expect_unauthorized(sign_compact(kHs256, "[1,2]", "s3cret"));
 }
 
+// Found by fuzz/jwt.cpp: an exp past what EpochSeconds holds was cast from double (undefined).
+TEST(Jwt, RefusesAnExpiryBeyondTheYear9999) {
+    expect_unauthorized(sign_compact(kHs256, R"({"sub":"u","exp":19000000777777777699})", "s3cret"));
+    expect_unauthorized(sign_compact(kHs256, R"({"sub":"u","exp":1e300})", "s3cret"));
+    EXPECT_EQ(verify_token(sign_compact(kHs256, R"({"sub":"u","exp":253402300799})", "s3cret"), "s3cret", kNow)
+                  .expires_at, 253402300799);
+}
+
 TEST(Jwt, RejectsControlCharactersInTheClaimsItStores) {
     // sub, name and email are recorded in the users table and shown in e-mails.
     expect_unauthorized(sign_compact(kHs256, R"({"sub":"a\u0000b","exp":1900000000})", "s3cret"));

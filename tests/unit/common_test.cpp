@@ -113,6 +113,26 @@ TEST(JsonWriter, CopiesPlainRunsAroundEscapes) {
     EXPECT_EQ(out, R"(["plain","\\lead","trail\t","a\"b\\c\rd",""])");
 }
 
+// Found by fuzz/api_request.cpp: a 404 quoting a path with a stray byte (%84) was not JSON.
+TEST(JsonWriter, ReplacesBytesThatAreNotUtf8) {
+    std::string out;
+    JsonWriter w(out);
+    w.begin_array().string("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xac").string("a\x84" "b").string("\xc3").string("\xed\xa0\x80");
+    w.string("\xc0\xaf").end_array();
+    const std::string r = "\xef\xbf\xbd";  // U+FFFD, the replacement character
+    EXPECT_EQ(out, "[\"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8e\xac\",\"a" + r + "b\",\"" + r + "\",\"" + r + r + r + "\",\"" + r + r + "\"]");
+}
+
+TEST(Text, ValidUtf8) {
+    EXPECT_TRUE(is_valid_utf8("plain ascii"));
+    EXPECT_TRUE(is_valid_utf8("\xe0\xa4\xb9\xe0\xa4\xbf\xe0\xa4\xa8\xe0\xa5\x8d\xe0\xa4\xa6\xe0\xa5\x80 \xf4\x8f\xbf\xbf"));
+    EXPECT_FALSE(is_valid_utf8("\x84"));              // a continuation byte alone
+    EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // cut short
+    EXPECT_FALSE(is_valid_utf8("\xc1\xbf"));          // overlong
+    EXPECT_FALSE(is_valid_utf8("\xed\xa0\x80"));      // a UTF-16 surrogate
+    EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
+}
+
 TEST(RandomBytes, AnyLengthFreshEachTime) {
     // Drawn from a per-thread pool of 4 KiB: lengths that end exactly at, just before and just after
     // its refills, and one longer than a refill. Each draw has the length asked for, and no two
