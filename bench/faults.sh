@@ -137,8 +137,10 @@ for show in shows:
     pending_pg = set(x for x in sql(f"SELECT seat FROM orders, unnest(seat_ids) seat WHERE show_id = '{show}' "
                                     "AND status = 'PAYMENT_PENDING'") if x)
     sold_redis = set(redis("SMEMBERS", f"sold:{{{show}}}")) - {"#"}
-    taken_redis = set(redis("HKEYS", f"seats:{{{show}}}")) - {"#"}
-    if sold_pg != sold_redis or (pending_pg | sold_pg) != (taken_redis | sold_redis):
+    # Every live seat (held, in an unpaid order, sold) has its expiry, or far future, in seat_expiry.
+    now_ms = int(redis("TIME")[0]) * 1000
+    taken_redis = set(redis("ZRANGEBYSCORE", f"seat_expiry:{{{show}}}", f"({now_ms}", "+inf")) - {"#"}
+    if sold_pg != sold_redis or (pending_pg | sold_pg) != taken_redis:
         mismatched += 1
         if mismatched <= 3:
             problems.append(f"show {show}: PostgreSQL sold {sorted(sold_pg)} pending {sorted(pending_pg)}, "

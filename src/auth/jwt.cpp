@@ -56,7 +56,9 @@ Principal verify_token(std::string_view token, std::string_view secret, EpochSec
     auto claims = decode_part(token.substr(first_dot + 1, second_dot - first_dot - 1), "payload");
     auto* exp = claims.if_contains("exp");
     if (!exp || !exp->is_number()) throw ApiError::unauthorized("token has no exp");
-    double exp_value = exp->is_double() ? exp->as_double() : static_cast<double>(exp->to_number<std::int64_t>());
+    // As a double whatever its JSON kind: an integer past int64 (say 18446744073709551615) would
+    // make to_number<std::int64_t> throw.
+    double exp_value = exp->to_number<double>();
     if (!std::isfinite(exp_value) || exp_value <= static_cast<double>(now)) throw ApiError::unauthorized("token expired");
     // Past the year 9999 an expiry is not a time (and no longer fits in EpochSeconds).
     if (exp_value > 253402300799.0) throw ApiError::unauthorized("token exp is out of range");

@@ -69,6 +69,7 @@ TEST(Jwt, RequiresExpAndAValidSub) {
 TEST(Jwt, RefusesAnExpiryBeyondTheYear9999) {
     expect_unauthorized(sign_compact(kHs256, R"({"sub":"u","exp":19000000777777777699})", "s3cret"));
     expect_unauthorized(sign_compact(kHs256, R"({"sub":"u","exp":1e300})", "s3cret"));
+    expect_unauthorized(sign_compact(kHs256, R"({"sub":"u","exp":18446744073709551615})", "s3cret"));  // uint64: threw
     EXPECT_EQ(verify_token(sign_compact(kHs256, R"({"sub":"u","exp":253402300799})", "s3cret"), "s3cret", kNow)
                   .expires_at, 253402300799);
 }
