@@ -18,9 +18,13 @@ CALM="${CALM:-25}"
 USERS="${USERS:-24}"
 PAUSE=5
 HOLD_TTL=15
+# A hold being claimed keeps its seats for the order write at most this long (booking/orders.cpp).
+CLAIM_SECONDS=60
 API_PORT=8093
 export MARQUEE_ENV=production JWT_SECRET="fault-drill-secret-0123456789abcdef0123"
-export HOLD_TTL_SECONDS=$HOLD_TTL RATE_LIMIT_PER_MINUTE=0 THREADS=2
+# A short lease: the notifications the killed jobs process had claimed are delivered by its
+# successor within the drill, not ten minutes later.
+export HOLD_TTL_SECONDS=$HOLD_TTL RATE_LIMIT_PER_MINUTE=0 THREADS=2 OUTBOX_LEASE_SECONDS=20
 
 install_packages
 [[ -n "${BENCH_BIN:-}" ]] || build_release
@@ -38,9 +42,7 @@ start_api() { PORT=$API_PORT "$BIN" serve --no-jobs >> "$WORK/api.log" 2>&1 & ap
 start_jobs() { "$BIN" jobs >> "$WORK/jobs.log" 2>&1 & jobs_pid=$!; }
 cleanup() {
   for p in $load_pid $api_pid $jobs_pid; do kill "$p" 2>/dev/null || true; done
-  for p in $(pgrep -u "$PG_OS_USER" postgres 2>/dev/null) $(cat "$LOCAL/redis/redis.pid" 2>/dev/null); do
-    kill -CONT "$p" 2>/dev/null || true
-  done
+  for p in $(postgres_pids) $(cat "$LOCAL/redis/redis.pid" 2>/dev/null); do kill -CONT "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
 wait_api() { for _ in $(seq 200); do curl -sf "http://127.0.0.1:$API_PORT/api/health" >/dev/null && return; sleep 0.05; done; }
@@ -48,12 +50,17 @@ start_api
 start_jobs
 wait_api
 
-restart_postgres() { as_pg "$PG_BIN/pg_ctl" -D "$(pg_root)/data" -m fast -w restart >/dev/null; }
+# This cluster's postmaster and its children (whoever runs them).
+postgres_pids() {
+  local postmaster; postmaster=$(head -1 "$(pg_root)/data/postmaster.pid" 2>/dev/null) || return 0
+  echo "$postmaster" $(pgrep -P "$postmaster")
+}
+restart_postgres() { as_pg "$PG_BIN/pg_ctl" -D "$(pg_root)/data" -l "$(pg_root)/postgres.log" -m fast -w restart >/dev/null; }
 restart_redis() { redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || true; start_redis 2>/dev/null; }
 pause() {  # pause PID... : SIGSTOP, PAUSE seconds, SIGCONT
   kill -STOP "$@"; sleep $PAUSE; kill -CONT "$@"
 }
-pause_postgres() { pause $(pgrep -u "$PG_OS_USER" postgres); }
+pause_postgres() { pause $(postgres_pids); }
 pause_redis() { pause "$(cat "$LOCAL/redis/redis.pid")"; }
 kill_api() { kill -9 "$api_pid"; wait "$api_pid" 2>/dev/null || true; start_api; wait_api; }
 kill_jobs() { kill -9 "$jobs_pid"; wait "$jobs_pid" 2>/dev/null || true; start_jobs; }
@@ -75,8 +82,8 @@ done
 wait "$load_pid"
 load_pid=
 
-log "load stopped: letting holds lapse ($HOLD_TTL s) and the jobs catch up"
-sleep $((HOLD_TTL + 5))
+log "load stopped: letting holds and claims lapse ($CLAIM_SECONDS s) and the jobs catch up"
+sleep $((CLAIM_SECONDS + 5))
 # Until the outbox has nothing due (at most a minute).
 for _ in $(seq 60); do
   [[ "$(psql "$DATABASE_URL" -tAc "SELECT count(*) FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL")" == 0 ]] && break
@@ -84,7 +91,7 @@ for _ in $(seq 60); do
 done
 
 python3 - "$WORK" "$DATABASE_URL" "$REDIS_PORT" <<'PY'
-import json, subprocess, sys
+import json, socket, subprocess, sys
 work, db, redis_port = sys.argv[1], sys.argv[2], sys.argv[3]
 
 def sql(q):
@@ -93,6 +100,27 @@ def sql(q):
 def redis(*args):
     return subprocess.run(["redis-cli", "-p", redis_port, "-n", "4", *args], capture_output=True, text=True,
                           check=True).stdout.split()
+
+def redis_pipeline(commands):
+    """Every command in one round trip (RESP); each reply as a list of strings."""
+    with socket.create_connection(("127.0.0.1", int(redis_port))) as s:
+        out = [["SELECT", "4"]] + commands
+        s.sendall(b"".join(b"*%d\r\n" % len(c) + b"".join(b"$%d\r\n%s\r\n" % (len(a.encode()), a.encode())
+                                                           for a in c) for c in out))
+        f = s.makefile("rb")
+        def read():
+            line = f.readline().rstrip(b"\r\n")
+            kind, rest = line[:1], line[1:]
+            if kind == b"*":
+                return [read() for _ in range(int(rest))]
+            if kind == b"$":
+                data = f.read(int(rest) + 2)[:-2]
+                return data.decode()
+            if kind == b"-":
+                raise RuntimeError(rest.decode())
+            return rest.decode()
+        replies = [read() for _ in out]
+    return replies[1:]
 
 seconds = [json.loads(l) for l in open(f"{work}/load.jsonl")]
 drills = [l.split() for l in open(f"{work}/drills")]
@@ -108,8 +136,8 @@ for i, (name, start, end) in enumerate(drills):
     until = float(drills[i + 1][1]) if i + 1 < len(drills) else seconds[-1]["t"] + 1
     span = [s for s in seconds if int(start) <= s["t"] < until]
     failed = [s for s in span if failures(s) > 0]
-    # Full recovery: the end of the last second with any failure, counted from the end of the fault
-    # (from its start for a restart or a kill, which is over when the command returns).
+    # Full recovery: the end of the last second with any failure, counted from the moment the
+    # drill's command returned (a pause resumed, a restart or a restarted process answering).
     last_bad = max((s["t"] + 1 for s in failed), default=None)
     recovery = "no failed request" if last_bad is None else f"{max(0.0, last_bad - end):.0f} s after it ended"
     window = [s for s in span if s["t"] < (last_bad or int(end) + 1)]
@@ -129,21 +157,25 @@ double = sql("SELECT show_id, seat FROM orders, unnest(seat_ids) seat WHERE stat
              "GROUP BY 1, 2 HAVING count(*) > 1")
 if any(double):
     problems.append(f"seats in two live orders: {double}")
+# PostgreSQL's live seats of every show, then Redis's, in one pipelined round trip.
 shows = [l for l in sql("SELECT show_id FROM seat_versions") if l]
+sold_pg, pending_pg = {s: set() for s in shows}, {s: set() for s in shows}
+for line in sql("SELECT show_id, status, seat FROM orders, unnest(seat_ids) seat "
+                "WHERE status IN ('PAYMENT_PENDING', 'CONFIRMED')"):
+    if line:
+        show, status, seat = line.split("\t")
+        (sold_pg if status == "CONFIRMED" else pending_pg).setdefault(show, set()).add(seat)
+now_ms = int(redis("TIME")[0]) * 1000
+replies = redis_pipeline([c for s in shows for c in (["SMEMBERS", f"sold:{{{s}}}"],
+                          # Every live seat (held, unpaid, sold) has its expiry, or a far one, here.
+                          ["ZRANGEBYSCORE", f"seat_expiry:{{{s}}}", f"({now_ms}", "+inf"])])
 mismatched = 0
-for show in shows:
-    sold_pg = set(x for x in sql(f"SELECT seat FROM orders, unnest(seat_ids) seat WHERE show_id = '{show}' "
-                                 "AND status = 'CONFIRMED'") if x)
-    pending_pg = set(x for x in sql(f"SELECT seat FROM orders, unnest(seat_ids) seat WHERE show_id = '{show}' "
-                                    "AND status = 'PAYMENT_PENDING'") if x)
-    sold_redis = set(redis("SMEMBERS", f"sold:{{{show}}}")) - {"#"}
-    # Every live seat (held, in an unpaid order, sold) has its expiry, or far future, in seat_expiry.
-    now_ms = int(redis("TIME")[0]) * 1000
-    taken_redis = set(redis("ZRANGEBYSCORE", f"seat_expiry:{{{show}}}", f"({now_ms}", "+inf")) - {"#"}
-    if sold_pg != sold_redis or (pending_pg | sold_pg) != taken_redis:
+for i, show in enumerate(shows):
+    sold_redis, taken_redis = set(replies[2 * i]) - {"#"}, set(replies[2 * i + 1]) - {"#"}
+    if sold_pg[show] != sold_redis or sold_pg[show] | pending_pg[show] != taken_redis:
         mismatched += 1
         if mismatched <= 3:
-            problems.append(f"show {show}: PostgreSQL sold {sorted(sold_pg)} pending {sorted(pending_pg)}, "
+            problems.append(f"show {show}: PostgreSQL sold {sorted(sold_pg[show])} pending {sorted(pending_pg[show])}, "
                             f"Redis sold {sorted(sold_redis)} taken {sorted(taken_redis)}")
 if mismatched:
     problems.append(f"{mismatched} of {len(shows)} shows differ between Redis and PostgreSQL")

@@ -117,6 +117,8 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
     }
     if (const char* v = getenv("OUTBOX_MAX_ATTEMPTS"))
         c.outbox_max_attempts = static_cast<int>(parse_int("OUTBOX_MAX_ATTEMPTS", v, 1, 1000));
+    if (const char* v = getenv("OUTBOX_LEASE_SECONDS"))
+        c.outbox_lease_seconds = static_cast<int>(parse_int("OUTBOX_LEASE_SECONDS", v, 10, 86400));
     if (const char* v = getenv("THREADS")) c.threads = parse_int("THREADS", v, 1, 256);
     if (const char* v = getenv("PG_POOL_SIZE")) c.pg_pool_size = parse_int("PG_POOL_SIZE", v, 1, 64);
     if (const char* v = getenv("MARQUEE_CLOCK_SKEW_MS"))

@@ -29,6 +29,9 @@ struct Config {
     std::string notify_sink = "log";
     // Failed deliveries of one notification before it is parked as dead (OUTBOX_MAX_ATTEMPTS).
     int outbox_max_attempts = 10;
+    // How long a jobs process holds the notifications it claimed (OUTBOX_LEASE_SECONDS): those of a
+    // process that died are delivered by another once it runs out (at least once, never lost).
+    int outbox_lease_seconds = 600;
     int threads = 1;
     // Connections each I/O thread may open to PostgreSQL (PG_POOL_SIZE).
     int pg_pool_size = 8;

@@ -74,7 +74,9 @@ int run(const Config& config, RunMode mode) {
         asio::co_spawn(first.loop, jobs::reconcile_seats(first.booking.seats), asio::detached);
         asio::co_spawn(first.loop, jobs::expire_orders(first.booking.order_store, first.booking.sync), asio::detached);
         asio::co_spawn(first.loop, jobs::keep_table_statistics(first.db), asio::detached);
-        asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, *blocking, config.outbox_max_attempts), asio::detached);
+        asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, *blocking, config.outbox_max_attempts,
+                                                         config.outbox_lease_seconds),
+                       asio::detached);
     }
 
     // Graceful shutdown: stop accepting, let in-flight requests finish (bounded), then stop the loops.

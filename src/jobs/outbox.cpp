@@ -40,9 +40,6 @@ constexpr pg::Statement kLeaseEvents{
 // it is: lease many at once, deliver them a chunk at a time, record each chunk's outcomes.
 constexpr int kBatchSize = 200;
 constexpr std::size_t kChunk = 20;
-// Long enough for a batch through a slow sink; an event whose lease runs out (its job process died)
-// is delivered again: at least once.
-constexpr int kLeaseSeconds = 600;
 constexpr pg::Statement kMarkDelivered{
     "outbox_delivered",
     "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL "
@@ -81,7 +78,7 @@ constexpr std::chrono::milliseconds kPollInterval{250};
 }  // namespace
 
 boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink,
-                                            boost::asio::thread_pool& blocking, int max_attempts) {
+                                            boost::asio::thread_pool& blocking, int max_attempts, int lease_seconds) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
     auto next_removal = std::chrono::steady_clock::now();
@@ -98,7 +95,7 @@ boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink
         }
         std::size_t delivered = 0, leased = 0;
         try {
-            auto rows = co_await db.query(kLeaseEvents, kBatchSize, kLeaseSeconds);
+            auto rows = co_await db.query(kLeaseEvents, kBatchSize, lease_seconds);
             std::vector<Event> events;
             for (pg::Row row : rows) {
                 Event e;

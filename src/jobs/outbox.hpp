@@ -15,9 +15,10 @@ namespace marquee::jobs {
 // again when its lease runs out. Each event's outcome is recorded on its own. A failed event is
 // retried after retry_delay (exponential with jitter, at most 5 minutes); after `max_attempts`
 // failures it is parked as dead with its last error (jobs/dead_letters.hpp lists and re-drives
-// them). The sink runs on `blocking` (files and SMTP block). Delivered events are removed a week
+// them). A lease lasts `lease_seconds` (OUTBOX_LEASE_SECONDS): long enough for a batch through a
+// slow sink, and how long the events of a jobs process that died wait for another. The sink runs on `blocking` (files and SMTP block). Delivered events are removed a week
 // after they were written.
 boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink, boost::asio::thread_pool& blocking,
-                                            int max_attempts);
+                                            int max_attempts, int lease_seconds);
 
 }  // namespace marquee::jobs

@@ -100,7 +100,33 @@ bool is_address_or_socket(const std::string& host) {
 
 }  // namespace
 
-asio::awaitable<std::optional<Connection::ResolvedHosts>> Connection::resolve_hosts() {
+asio::awaitable<asio::ip::tcp::resolver::results_type> Connection::lookup(const std::string& host, const std::string& port,
+                                                                         Clock::time_point deadline) {
+    // getaddrinfo cannot be interrupted: Asio runs it to its end on the resolver's thread. So the
+    // lookup runs on its own, holding what it writes to, and this waits for it or for the deadline,
+    // whichever comes first; a lookup that answers late is dropped.
+    struct Outcome {
+        boost::system::error_code ec;
+        asio::ip::tcp::resolver::results_type results;
+        bool done = false;
+    };
+    auto outcome = std::make_shared<Outcome>();
+    auto wake = std::make_shared<asio::steady_timer>(executor_, deadline);
+    auto resolver = std::make_shared<asio::ip::tcp::resolver>(executor_);
+    resolver->async_resolve(host, port, [outcome, wake, resolver](const boost::system::error_code& ec, auto results) {
+        outcome->ec = ec;
+        outcome->results = std::move(results);
+        outcome->done = true;
+        wake->cancel();
+    });
+    boost::system::error_code ignored;
+    co_await wake->async_wait(asio::redirect_error(asio::use_awaitable, ignored));
+    if (!outcome->done) throw marquee::BackendUnavailable("PostgreSQL host name " + host + " took too long to resolve");
+    if (outcome->ec) co_return asio::ip::tcp::resolver::results_type();
+    co_return outcome->results;
+}
+
+asio::awaitable<std::optional<Connection::ResolvedHosts>> Connection::resolve_hosts(Clock::time_point deadline) {
     // libpq calls getaddrinfo inside PQconnectStart and PQconnectPoll, on this thread: a slow DNS
     // server would stop every request this loop serves. So names are looked up here, by Asio's
     // resolver (which runs getaddrinfo on a thread of its own), and handed to libpq as `hostaddr`
@@ -120,12 +146,12 @@ asio::awaitable<std::optional<Connection::ResolvedHosts>> Connection::resolve_ho
     if (!hostaddrs.empty() || hosts.empty()) co_return std::nullopt;
     auto host_list = split_list(hosts);
     if (std::all_of(host_list.begin(), host_list.end(), is_address_or_socket)) co_return std::nullopt;
+    // Without a port in the URL libpq's own default applies (PGPORT, else 5432): no port is passed.
     auto port_list = split_list(ports.empty() ? "5432" : ports);
     if (port_list.size() != 1 && port_list.size() != host_list.size()) co_return std::nullopt;  // libpq reports it
 
     ResolvedHosts resolved;
     std::vector<std::string> out_hosts, out_addrs, out_ports;
-    asio::ip::tcp::resolver resolver(executor_);
     for (std::size_t i = 0; i < host_list.size(); ++i) {
         const auto& host = host_list[i];
         const auto& port = port_list.size() == 1 ? port_list[0] : port_list[i];
@@ -135,9 +161,8 @@ asio::awaitable<std::optional<Connection::ResolvedHosts>> Connection::resolve_ho
             out_ports.push_back(port);
             continue;
         }
-        boost::system::error_code ec;
-        auto results = co_await resolver.async_resolve(host, port, asio::redirect_error(asio::use_awaitable, ec));
-        if (ec) continue;  // like libpq: a host that does not resolve is skipped, the next one tried
+        // Like libpq: a host that does not resolve is skipped, the next one tried.
+        auto results = co_await lookup(host, port, deadline);
         for (const auto& entry : results) {
             out_hosts.push_back(host);
             out_addrs.push_back(entry.endpoint().address().to_string());
@@ -147,21 +172,24 @@ asio::awaitable<std::optional<Connection::ResolvedHosts>> Connection::resolve_ho
     if (out_hosts.empty()) throw marquee::BackendUnavailable("PostgreSQL host name cannot be resolved: " + hosts);
     resolved.host = join_list(out_hosts);
     resolved.hostaddr = join_list(out_addrs);
-    resolved.port = join_list(out_ports);
+    if (!ports.empty()) resolved.port = join_list(out_ports);
     co_return resolved;
 }
 
 asio::awaitable<void> Connection::connect(Clock::time_point deadline) {
     close();
-    auto resolved = co_await resolve_hosts();
-    if (Clock::now() >= deadline) throw marquee::BackendUnavailable("PostgreSQL host name took too long to resolve");
+    auto resolved = co_await resolve_hosts(deadline);
     // Session settings travel in the start-up packet, costing no extra round trip. Keywords after
     // `dbname` (the whole URL, expanded by libpq) override what the URL says.
     std::vector<const char*> keywords = {"dbname", "options", "application_name"};
     std::vector<const char*> values = {url_.c_str(), "-c statement_timeout=5000 -c TimeZone=UTC", "marquee"};
     if (resolved) {
-        keywords.insert(keywords.end(), {"host", "hostaddr", "port"});
-        values.insert(values.end(), {resolved->host.c_str(), resolved->hostaddr.c_str(), resolved->port.c_str()});
+        keywords.insert(keywords.end(), {"host", "hostaddr"});
+        values.insert(values.end(), {resolved->host.c_str(), resolved->hostaddr.c_str()});
+        if (!resolved->port.empty()) {
+            keywords.push_back("port");
+            values.push_back(resolved->port.c_str());
+        }
     }
     keywords.push_back(nullptr);
     values.push_back(nullptr);

@@ -3,6 +3,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
 
 #include <chrono>
@@ -41,10 +42,15 @@ public:
 
 private:
     struct ResolvedHosts {
-        std::string host, hostaddr, port;  // comma-separated, one entry per address
+        std::string host, hostaddr, port;  // comma-separated, one entry per address (port: if the URL has one)
     };
-    // The URL's host names looked up off this thread; nullopt when there is nothing to look up.
-    boost::asio::awaitable<std::optional<ResolvedHosts>> resolve_hosts();
+    // The URL's host names looked up off this thread, by `deadline`; nullopt when there is nothing
+    // to look up.
+    boost::asio::awaitable<std::optional<ResolvedHosts>> resolve_hosts(Clock::time_point deadline);
+    // One name's addresses (none when it does not resolve); BackendUnavailable past the deadline.
+    boost::asio::awaitable<boost::asio::ip::tcp::resolver::results_type> lookup(const std::string& host,
+                                                                               const std::string& port,
+                                                                               Clock::time_point deadline);
     boost::asio::awaitable<void> wait(bool for_write, Clock::time_point deadline);
     boost::asio::awaitable<void> flush(Clock::time_point deadline);
     boost::asio::awaitable<Result> collect(Clock::time_point deadline);
