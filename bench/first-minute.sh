@@ -66,7 +66,7 @@ run_window() {  # run_window NAME SECONDS
   WORK_FILE="$WORK/$1" wrk -t"$WRK_THREADS" -c"$WRK_THREADS" -d"$2s" --latency -s "$ROOT/bench/first_minute.lua" \
     "http://127.0.0.1:$PORT" | grep '^RESULT'
 }
-echo "($USERS_PER_SECOND new users/s, hold → order → pay; wrk -t$WRK_THREADS -c$WRK_THREADS; $(nproc) cores; $(basename "$BIN") $(git -C "$ROOT" rev-parse --short HEAD))"
+echo "($USERS_PER_SECOND new users/s, hold → order → pay; wrk -t$WRK_THREADS -c$WRK_THREADS; $(nproc) cores; $BIN${BENCH_BIN:+ (BENCH_BIN)}${BENCH_BIN:-" at $(git -C "$ROOT" rev-parse --short HEAD)"})"
 printf '| window | req/s | p50 ms | p99 ms | max ms | bookings | failed steps | socket errors |\n|---|---|---|---|---|---|---|---|\n'
 read -r _ rps p50 p99 max bookings failed errors < <(run_window first "$WINDOW")
 printf '| 0–%s s (first) | %s | %s | %s | %s | %s | %s | %s |\n' "$WINDOW" "$rps" "$p50" "$p99" "$max" "$bookings" \

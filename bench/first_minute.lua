@@ -1,7 +1,8 @@
 -- New users arriving at a steady rate, each walking hold (two seats) → order → confirm payment
 -- (bench/first-minute.sh). One connection per wrk thread; each thread starts a new user every
 -- THREADS / USERS_PER_SECOND seconds, so the whole run starts USERS_PER_SECOND users a second
--- whatever the latency (a user that takes longer than its slot delays only its own thread).
+-- as long as a user's walk fits in its slot (a slower walk delays that thread's next user, and the
+-- slots missed are not made up: latencies under overload are understated, as with any closed loop).
 -- Environment: WORK_FILE (lines "token showId seat,seat", each used once; thread t takes lines
 -- t, t + THREADS, …), USERS_PER_SECOND, WRK_THREADS.
 local ffi = require("ffi")

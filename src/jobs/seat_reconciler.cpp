@@ -18,7 +18,7 @@ namespace {
 constexpr std::chrono::seconds kPassInterval{1};
 constexpr std::chrono::minutes kForgetEvery{1};
 // Each pass inspects one slice of the live shows, so that every show is looked at once every
-// kSweepPasses passes (2 s: well inside the 5 s docs/architecture.md promises) while a pass costs a
+// kSweepPasses passes (2 s: well inside the 5 s docs/api.md promises) while a pass costs a
 // fraction of all shows. With thousands of shows on sale, inspecting every one every second kept
 // Redis and the first worker's loop busy enough to multiply the p99 of bookings (docs/benchmarks.md).
 constexpr std::size_t kSweepPasses = 2;
