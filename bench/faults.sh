@@ -133,7 +133,8 @@ print("|---|---|---|---|---|---|---|")
 hung = 0
 for i, (name, start, end) in enumerate(drills):
     start, end = float(start), float(end)
-    until = float(drills[i + 1][1]) if i + 1 < len(drills) else seconds[-1]["t"] + 1
+    # Up to the second in which the next drill starts (that second's failures are the next one's).
+    until = int(float(drills[i + 1][1])) if i + 1 < len(drills) else seconds[-1]["t"] + 1
     span = [s for s in seconds if int(start) <= s["t"] < until]
     failed = [s for s in span if failures(s) > 0]
     # Full recovery: the end of the last second with any failure, counted from the moment the
