@@ -37,7 +37,7 @@ run_one() {
   export BOOK_SHOWS
   PORT=$PORT THREADS=2 RATE_LIMIT_PER_MINUTE=1000000 "$bin" serve --no-jobs >/dev/null 2>&1 &
   local server=$!
-  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 0.1; done
+  wait_healthy $PORT
   BOOK_START=0 "$BUILD_DIR/bench/booker" 127.0.0.1 $PORT 64 2 >/dev/null
   local pg0 rd0 pg1 rd1 out tps n
   pg0=$(cpu_ticks postgres) rd0=$(cpu_ticks redis-server)

@@ -1,4 +1,4 @@
-# Shows and databases for the booking benchmarks and drills (bench/run.sh, ab-booking.sh,
+# Shows, databases and processes for the booking benchmarks and drills (bench/run.sh, ab-booking.sh,
 # first-minute.sh, faults.sh, soak.sh): bookings consume seats for good, so they get shows of their
 # own on the demo's 8 × 15 screens. Sourced after scripts/lib.sh; the functions below need DATABASE_URL.
 
@@ -36,4 +36,25 @@ seat_pairs() {
     FROM shows s JOIN seat_layouts l USING (screen_id), unnest(l.seat_numbers) n
     WHERE s.start_time > now() + interval '1 hour' AND s.status <> 'CANCELLED' AND n % 2 = 1
       AND n + 1 = ANY (l.seat_numbers) ORDER BY random()"
+}
+
+# start_api PORT LOG: `marquee serve --no-jobs` in the background on PORT, its output appended to
+# LOG; its pid in api_pid.
+start_api() {
+  PORT=$1 "$BIN" serve --no-jobs >> "$2" 2>&1 &
+  api_pid=$!
+}
+
+# start_jobs LOG: `marquee jobs` in the background, its output appended to LOG; its pid in jobs_pid.
+start_jobs() {
+  "$BIN" jobs >> "$1" 2>&1 &
+  jobs_pid=$!
+}
+
+# wait_healthy PORT: until the server on PORT answers /api/health with 200 (at most 10 s).
+wait_healthy() {
+  for _ in $(seq 200); do
+    curl -sf "http://127.0.0.1:$1/api/health" >/dev/null && return 0
+    sleep 0.05
+  done
 }

@@ -38,17 +38,14 @@ export NOTIFY_SINK="file:$WORK/notifications.jsonl"
 seat_pairs > "$WORK/seats"
 
 api_pid= jobs_pid= load_pid=
-start_api() { PORT=$API_PORT "$BIN" serve --no-jobs >> "$WORK/api.log" 2>&1 & api_pid=$!; }
-start_jobs() { "$BIN" jobs >> "$WORK/jobs.log" 2>&1 & jobs_pid=$!; }
 cleanup() {
   for p in $load_pid $api_pid $jobs_pid; do kill "$p" 2>/dev/null || true; done
   for p in $(postgres_pids) $(cat "$LOCAL/redis/redis.pid" 2>/dev/null); do kill -CONT "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-wait_api() { for _ in $(seq 200); do curl -sf "http://127.0.0.1:$API_PORT/api/health" >/dev/null && return; sleep 0.05; done; }
-start_api
-start_jobs
-wait_api
+start_api $API_PORT "$WORK/api.log"
+start_jobs "$WORK/jobs.log"
+wait_healthy $API_PORT
 
 # This cluster's postmaster and its children (whoever runs them).
 postgres_pids() {
@@ -62,8 +59,8 @@ pause() {  # pause PID... : SIGSTOP, PAUSE seconds, SIGCONT
 }
 pause_postgres() { pause $(postgres_pids); }
 pause_redis() { pause "$(cat "$LOCAL/redis/redis.pid")"; }
-kill_api() { kill -9 "$api_pid"; wait "$api_pid" 2>/dev/null || true; start_api; wait_api; }
-kill_jobs() { kill -9 "$jobs_pid"; wait "$jobs_pid" 2>/dev/null || true; start_jobs; }
+kill_api() { kill -9 "$api_pid"; wait "$api_pid" 2>/dev/null || true; start_api $API_PORT "$WORK/api.log"; wait_healthy $API_PORT; }
+kill_jobs() { kill -9 "$jobs_pid"; wait "$jobs_pid" 2>/dev/null || true; start_jobs "$WORK/jobs.log"; }
 
 DRILLS=(restart_postgres restart_redis pause_postgres pause_redis kill_api kill_jobs)
 TOTAL=$(( (${#DRILLS[@]} + 1) * CALM + 2 * PAUSE ))
@@ -96,10 +93,6 @@ work, db, redis_port = sys.argv[1], sys.argv[2], sys.argv[3]
 
 def sql(q):
     return subprocess.run(["psql", db, "-tAF", "\t", "-c", q], capture_output=True, text=True, check=True).stdout.split("\n")
-
-def redis(*args):
-    return subprocess.run(["redis-cli", "-p", redis_port, "-n", "4", *args], capture_output=True, text=True,
-                          check=True).stdout.split()
 
 def redis_pipeline(commands):
     """Every command in one round trip (RESP); each reply as a list of strings."""
@@ -166,7 +159,7 @@ for line in sql("SELECT show_id, status, seat FROM orders, unnest(seat_ids) seat
     if line:
         show, status, seat = line.split("\t")
         (sold_pg if status == "CONFIRMED" else pending_pg).setdefault(show, set()).add(seat)
-now_ms = int(redis("TIME")[0]) * 1000
+now_ms = int(redis_pipeline([["TIME"]])[0][0]) * 1000
 replies = redis_pipeline([c for s in shows for c in (["SMEMBERS", f"sold:{{{s}}}"],
                           # Every live seat (held, unpaid, sold) has its expiry, or a far one, here.
                           ["ZRANGEBYSCORE", f"seat_expiry:{{{s}}}", f"({now_ms}", "+inf"])])

@@ -60,7 +60,7 @@ cleanup() { [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true; }
 trap cleanup EXIT
 PORT=$PORT "$BIN" serve > "$LOCAL/first-minute-marquee.log" 2>&1 &
 pid=$!
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$PORT/api/health" >/dev/null && break; sleep 0.1; done
+wait_healthy $PORT
 
 run_window() {  # run_window NAME SECONDS
   WORK_FILE="$WORK/$1" wrk -t"$WRK_THREADS" -c"$WRK_THREADS" -d"$2s" --latency -s "$ROOT/bench/first_minute.lua" \

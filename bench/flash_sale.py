@@ -31,14 +31,22 @@ def token(user, secret):
 
 
 class Client:
-    """HTTP/1.1 keep-alive connection with just enough of the protocol for this driver."""
+    """HTTP/1.1 keep-alive connection with just enough of the protocol for the bench drivers (this
+    one and steady_load.py). A request that finds the connection broken is sent again on a new one
+    `retries` times (steady_load.py counts such failures instead: retries=0)."""
 
-    def __init__(self, port):
+    def __init__(self, port, retries=1):
         self.port = port
+        self.retries = retries
+        self.reader = self.writer = None
+
+    def close(self):
+        if self.writer:
+            self.writer.close()
         self.reader = self.writer = None
 
     async def request(self, method, path, body=None, auth=None):
-        for attempt in range(2):
+        for attempt in range(self.retries + 1):
             try:
                 if self.writer is None:
                     self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
@@ -51,7 +59,7 @@ class Client:
                 self.writer.write(head.encode() + b"\r\n" + data)
                 status_line = await self.reader.readline()
                 status = int(status_line.split()[1])
-                length = 0
+                length, closing = 0, False
                 while True:
                     line = await self.reader.readline()
                     if line in (b"\r\n", b""):
@@ -59,11 +67,15 @@ class Client:
                     name, _, value = line.decode().partition(":")
                     if name.lower() == "content-length":
                         length = int(value)
+                    elif name.lower() == "connection" and value.strip().lower() == "close":
+                        closing = True
                 payload = await self.reader.readexactly(length)
+                if closing:
+                    self.close()
                 return status, json.loads(payload) if payload else None
             except (ConnectionError, asyncio.IncompleteReadError, IndexError):
-                self.writer = None
-                if attempt == 1:
+                self.close()
+                if attempt == self.retries:
                     raise
 
 

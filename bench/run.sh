@@ -63,7 +63,7 @@ if [[ -n "${WITH_JOBS:-}" ]]; then
 fi
 "$BUILD_DIR/bench/bare_beast" $BARE_PORT "$THREADS" &
 pids+=($!)
-for _ in $(seq 100); do curl -sf "http://127.0.0.1:$MARQUEE_PORT/api/health" >/dev/null && break; sleep 0.1; done
+wait_healthy $MARQUEE_PORT
 
 MOVIE=550e8400-e29b-41d4-a716-446655440001
 TOMORROW=$(date -u -d tomorrow +%F)

@@ -20,7 +20,8 @@ install_packages
 [[ -n "${BENCH_BIN:-}" ]] || build_release
 start_servers
 fresh_database marquee_soak 5
-add_booking_shows 90
+# Ten minutes at full speed book about 220,000 pairs of seats: shows up to day 200 offer ~390,000.
+add_booking_shows 200
 WORK="$LOCAL/soak"
 rm -rf "$WORK" && mkdir -p "$WORK"
 export NOTIFY_SINK="file:$WORK/notifications.jsonl"
@@ -29,11 +30,9 @@ seat_pairs > "$WORK/seats"
 api_pid= jobs_pid= load_pid=
 cleanup() { for p in $load_pid $api_pid $jobs_pid; do kill "$p" 2>/dev/null || true; done; }
 trap cleanup EXIT
-PORT=$API_PORT "$BIN" serve --no-jobs > "$WORK/api.log" 2>&1 &
-api_pid=$!
-"$BIN" jobs > "$WORK/jobs.log" 2>&1 &
-jobs_pid=$!
-for _ in $(seq 200); do curl -sf "http://127.0.0.1:$API_PORT/api/health" >/dev/null && break; sleep 0.05; done
+start_api $API_PORT "$WORK/api.log"
+start_jobs "$WORK/jobs.log"
+wait_healthy $API_PORT
 
 sample() {  # sample MINUTE: one line per process
   for p in api:$api_pid jobs:$jobs_pid; do

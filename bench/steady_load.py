@@ -26,46 +26,9 @@ import sys
 import time
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from flash_sale import token  # noqa: E402
+from flash_sale import Client, token  # noqa: E402
 
 TIMEOUT = 10.0
-
-
-class Connection:
-    def __init__(self, port):
-        self.port = port
-        self.reader = self.writer = None
-
-    def close(self):
-        if self.writer:
-            self.writer.close()
-        self.reader = self.writer = None
-
-    async def request(self, method, path, body=None, auth=None):
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection("127.0.0.1", self.port)
-        data = json.dumps(body).encode() if body is not None else b""
-        head = f"{method} {path} HTTP/1.1\r\nHost: load\r\nContent-Length: {len(data)}\r\n"
-        if body is not None:
-            head += "Content-Type: application/json\r\n"
-        if auth:
-            head += f"Authorization: Bearer {auth}\r\n"
-        self.writer.write(head.encode() + b"\r\n" + data)
-        status = int((await self.reader.readline()).split()[1])
-        length, close = 0, False
-        while True:
-            line = await self.reader.readline()
-            if line in (b"\r\n", b""):
-                break
-            name, _, value = line.decode().partition(":")
-            if name.lower() == "content-length":
-                length = int(value)
-            elif name.lower() == "connection" and value.strip().lower() == "close":
-                close = True
-        payload = await self.reader.readexactly(length)
-        if close:
-            self.close()
-        return status, json.loads(payload) if payload else None
 
 
 class Stats:
@@ -137,7 +100,7 @@ async def main():
         return status, payload
 
     async def customer(u):
-        conn = Connection(args.port)
+        conn = Client(args.port, retries=0)
         tok = token(f"steady-{u}-{int(time.time())}", args.secret)
         walks = 0
         while time.time() < stop_at:

@@ -92,10 +92,13 @@ std::string join_list(const std::vector<std::string>& items) {
     return list;
 }
 
+// Empty (libpq's default socket), a socket directory or an abstract socket: nothing to look up.
+bool is_socket(const std::string& host) { return host.empty() || host.front() == '/' || host.front() == '@'; }
+
 bool is_address_or_socket(const std::string& host) {
     boost::system::error_code ec;
     asio::ip::make_address(host, ec);
-    return host.empty() || host.front() == '/' || host.front() == '@' || !ec;
+    return is_socket(host) || !ec;
 }
 
 }  // namespace
@@ -157,7 +160,7 @@ asio::awaitable<std::optional<Connection::ResolvedHosts>> Connection::resolve_ho
         const auto& port = port_list.size() == 1 ? port_list[0] : port_list[i];
         if (is_address_or_socket(host)) {
             out_hosts.push_back(host);
-            out_addrs.push_back(host.empty() || host.front() == '/' || host.front() == '@' ? "" : host);
+            out_addrs.push_back(is_socket(host) ? "" : host);
             out_ports.push_back(port);
             continue;
         }

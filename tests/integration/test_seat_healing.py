@@ -356,12 +356,15 @@ class StorageTest(HealingSteps, ServerTestCase):
             self.assertAlmostEqual(expire_at, ends + 86400, delta=5, msg=key)
 
     def test_delivered_events_are_removed_after_a_week(self):
-        old = psql("INSERT INTO outbox (event_type, payload, created_at, delivered_at) "
-                   "VALUES ('order.created', '{}', now() - interval '8 days', now() - interval '8 days') "
-                   "RETURNING event_id").splitlines()[0]
-        recent = psql("INSERT INTO outbox (event_type, payload, created_at, delivered_at) "
-                      "VALUES ('order.created', '{}', now() - interval '6 days', now() - interval '6 days') "
-                      "RETURNING event_id").splitlines()[0]
+        # Ids in the order of creation, as the sequence gives them: ahead of every event the test
+        # database has gathered (retention reads the outbox from its oldest ids on).
+        def written(days_ago, before):
+            return psql(f"INSERT INTO outbox (event_id, event_type, payload, created_at, delivered_at) "
+                        f"SELECT coalesce(min(event_id), 0) - {before}, 'order.created', '{{}}', "
+                        f"now() - interval '{days_ago} days', now() - interval '{days_ago} days' FROM outbox "
+                        "RETURNING event_id").splitlines()[0]
+        recent = written(6, 1)
+        old = written(8, 1)
         jobs = Server(args=("jobs",))  # removes old deliveries when it starts, then every minute
         try:
             self.assertTrue(wait_for(lambda: psql(f"SELECT count(*) FROM outbox WHERE event_id = {old}") == "0", 10))
