@@ -53,6 +53,45 @@ void parse_redis_url(Config& c, const std::string& text) {
         c.redis_db = static_cast<int>(parse_int("REDIS_URL database", path.substr(1).c_str(), 0, 15));
 }
 
+// redis-cluster://[user:password@]host:port,host:port…[/0]: each seed read as a redis:// URL with
+// the same credentials, so both forms follow one set of rules.
+void parse_redis_cluster_url(Config& c, const std::string& text) {
+    constexpr std::string_view kScheme = "redis-cluster://";
+    std::string rest = text.substr(kScheme.size());
+    std::string path;
+    if (auto slash = rest.find('/'); slash != std::string::npos) {
+        path = rest.substr(slash);
+        rest.resize(slash);
+    }
+    std::string credentials;
+    if (auto at = rest.rfind('@'); at != std::string::npos) {
+        credentials = rest.substr(0, at + 1);
+        rest.erase(0, at + 1);
+    }
+    if (path != "" && path != "/" && path != "/0")
+        throw std::invalid_argument("REDIS_URL: a Redis Cluster has only database 0, got '" + without_credentials(text) + "'");
+    std::size_t start = 0;
+    while (start <= rest.size()) {
+        auto comma = rest.find(',', start);
+        std::string seed = rest.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        Config one;
+        try {
+            parse_redis_url(one, "redis://" + credentials + seed);
+        } catch (const std::invalid_argument&) {
+            throw std::invalid_argument("REDIS_URL must look like redis-cluster://[user:password@]host:port,host:port…, got '" +
+                                        without_credentials(text) + "'");
+        }
+        c.redis_cluster_seeds.emplace_back(one.redis_host, one.redis_port);
+        c.redis_user = one.redis_user;
+        c.redis_password = one.redis_password;
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+    }
+    c.redis_host = c.redis_cluster_seeds.front().first;
+    c.redis_port = c.redis_cluster_seeds.front().second;
+    c.redis_db = 0;
+}
+
 void check_notify_sink(const std::string& sink) {
     if (sink == "log") return;
     if (sink.rfind("file:/", 0) == 0) return;
@@ -92,7 +131,10 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
             throw std::invalid_argument("DATABASE_URL must be a postgresql:// URI");
         c.database_url = v;
     }
-    if (const char* v = getenv("REDIS_URL")) parse_redis_url(c, v);
+    if (const char* v = getenv("REDIS_URL")) {
+        if (std::string_view(v).rfind("redis-cluster://", 0) == 0) parse_redis_cluster_url(c, v);
+        else parse_redis_url(c, v);
+    }
     if (const char* v = getenv("MARQUEE_ENV")) {
         std::string_view env(v);
         if (env != "development" && env != "production")

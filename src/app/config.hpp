@@ -3,6 +3,8 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace marquee {
 
@@ -17,6 +19,9 @@ struct Config {
     // REDIS_URL's user and password, sent with AUTH on every connection.
     std::optional<std::string> redis_user;
     std::optional<std::string> redis_password;
+    // REDIS_URL redis-cluster://host:port,host:port…: the seed nodes of a Redis Cluster (redis_host
+    // and redis_port are then the first of them). Empty for a single server.
+    std::vector<std::pair<std::string, std::uint16_t>> redis_cluster_seeds;
     // MARQUEE_ENV=development allows the built-in development secret (and says so); production, the
     // default, requires a JWT_SECRET of at least kMinJwtSecretBytes.
     bool development = false;

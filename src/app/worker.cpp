@@ -24,14 +24,21 @@ void add_health_route(http::Router& router, const jobs::HealthState& health) {
                });
 }
 
-redis::Client::Endpoint redis_endpoint(const Config& c) {
-    redis::Client::Endpoint e;
-    e.host = c.redis_host;
-    e.port = c.redis_port;
-    e.db = c.redis_db;
-    e.user = c.redis_user;
-    e.password = c.redis_password;
-    return e;
+// REDIS_URL's server, or its cluster's seed nodes.
+std::vector<redis::Endpoint> redis_nodes(const Config& c) {
+    std::vector<std::pair<std::string, std::uint16_t>> addresses = c.redis_cluster_seeds;
+    if (addresses.empty()) addresses.emplace_back(c.redis_host, c.redis_port);
+    std::vector<redis::Endpoint> nodes;
+    for (const auto& [host, port] : addresses) {
+        redis::Endpoint e;
+        e.host = host;
+        e.port = port;
+        e.db = c.redis_db;
+        e.user = c.redis_user;
+        e.password = c.redis_password;
+        nodes.push_back(std::move(e));
+    }
+    return nodes;
 }
 
 booking::BookingSettings booking_settings(const Config& c) {
@@ -46,7 +53,8 @@ booking::BookingSettings booking_settings(const Config& c) {
 
 Worker::Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock)
     : db(loop.get_executor(), config.database_url, config.pg_pool_size),
-      redis(loop.get_executor(), redis_endpoint(config)),
+      redis(loop.get_executor(), redis_nodes(config),
+            config.redis_cluster_seeds.empty() ? redis::Client::Topology::SingleServer : redis::Client::Topology::Cluster),
       tokens(config.jwt_secret),
       booking(loop.get_executor(), db, redis, clock, booking_settings(config)),
       catalog(db, redis, booking.seats),

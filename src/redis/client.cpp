@@ -4,56 +4,28 @@
 #include "common/text.hpp"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/connect.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
-#include <hiredis/hiredis.h>
 #include <openssl/sha.h>
 
-#include <memory>
+#include <algorithm>
 
 namespace asio = boost::asio;
-using asio::ip::tcp;
 
 namespace redis {
 
 namespace {
 
-constexpr std::chrono::milliseconds kCommandDeadline{2000};
-constexpr std::chrono::milliseconds kConnectDeadline{2000};
-constexpr std::chrono::milliseconds kReconnectBackoff{250};
-
-Value convert(const redisReply* r) {
-    Value v;
-    switch (r->type) {
-        case REDIS_REPLY_STRING: v.type = Value::Type::String; v.str.assign(r->str, r->len); break;
-        case REDIS_REPLY_STATUS: v.type = Value::Type::Status; v.str.assign(r->str, r->len); break;
-        case REDIS_REPLY_ERROR: v.type = Value::Type::Error; v.str.assign(r->str, r->len); break;
-        case REDIS_REPLY_INTEGER: v.type = Value::Type::Integer; v.integer = r->integer; break;
-        case REDIS_REPLY_ARRAY:
-            v.type = Value::Type::Array;
-            v.elements.reserve(r->elements);
-            for (std::size_t i = 0; i < r->elements; ++i) v.elements.push_back(convert(r->element[i]));
-            break;
-        default: v.type = Value::Type::Nil; break;
-    }
-    return v;
-}
-
-void append_resp(std::string& out, const std::vector<std::string>& args) {
-    out += '*';
-    out += std::to_string(args.size());
-    out += "\r\n";
-    for (const auto& a : args) {
-        out += '$';
-        out += std::to_string(a.size());
-        out += "\r\n";
-        out += a;
-        out += "\r\n";
-    }
-}
+// A redirection leads to the right node at once; more than this many in a row means the cluster is
+// being reshaped under us: the command fails (503) rather than chase it.
+constexpr int kMaxRedirects = 5;
+// Errors arrive in bursts (every request for a dead primary's slots): one slot-map refresh per
+// interval is enough, and still well within the second a failover allows.
+constexpr std::chrono::milliseconds kRefreshInterval{200};
+// How long a command waits for the first slot map, read by another coroutine, before it gives up.
+constexpr std::chrono::milliseconds kFirstMapWait{5000};
+constexpr std::chrono::milliseconds kFirstMapPoll{20};
 
 }  // namespace
 
@@ -63,166 +35,21 @@ Script::Script(std::string body_text) : body(std::move(body_text)) {
     sha = marquee::to_hex(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
 }
 
-Client::Client(asio::any_io_executor executor, Endpoint endpoint)
-    : executor_(executor), endpoint_(std::move(endpoint)), socket_(executor) {}
-
-Client::~Client() {
-    if (reader_) redisReaderFree(reader_);
+Client::Client(asio::any_io_executor executor, std::vector<Endpoint> nodes, Topology topology)
+    : executor_(executor), cluster_(topology == Topology::Cluster) {
+    if (nodes.empty()) throw std::invalid_argument("Redis: no server given");
+    if (!cluster_) {
+        nodes_.push_back(std::make_unique<Connection>(executor, std::move(nodes.front())));
+        return;
+    }
+    credentials_.user = nodes.front().user;
+    credentials_.password = nodes.front().password;
+    slot_owner_ = std::make_unique<std::array<std::uint16_t, cluster::kSlots>>();
+    slot_owner_->fill(kUnknown);
+    for (const auto& seed : nodes) node_index(seed.host, seed.port);
 }
 
-void Client::reset(const std::string& why) {
-    ++generation_;
-    boost::system::error_code ignored;
-    socket_.close(ignored);
-    if (reader_) redisReaderFree(reader_);
-    reader_ = nullptr;
-    out_.clear();
-    writing_ = false;
-    state_ = State::Disconnected;
-    for (auto [waiter, slot] : pending_) {
-        if (!waiter) continue;
-        waiter->failure = why;
-        waiter->timer.cancel();
-    }
-    pending_.clear();
-}
-
-asio::awaitable<void> Client::open_connection() {
-    state_ = State::Connecting;
-    auto fail = [&](const std::string& why) {
-        down_until_ = Clock::now() + kReconnectBackoff;
-        state_ = State::Disconnected;
-        for (Waiter* w : connect_waiters_) {
-            w->failure = why;
-            w->timer.cancel();
-        }
-        connect_waiters_.clear();
-        throw marquee::BackendUnavailable(why);
-    };
-    boost::system::error_code ec;
-    tcp::resolver resolver(executor_);
-    auto endpoints = co_await resolver.async_resolve(endpoint_.host, std::to_string(endpoint_.port), asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) fail("Redis host cannot be resolved: " + ec.message());
-
-    tcp::socket socket(executor_);
-    auto done = std::make_shared<bool>(false);
-    asio::steady_timer timer(executor_, kConnectDeadline);
-    timer.async_wait([done, &socket](const boost::system::error_code& e) {
-        if (!e && !*done) socket.cancel();
-    });
-    co_await asio::async_connect(socket, endpoints, asio::redirect_error(asio::use_awaitable, ec));
-    *done = true;
-    if (ec) fail("Redis is unreachable: " + ec.message());
-    socket.set_option(tcp::no_delay(true));
-
-    socket_ = std::move(socket);
-    reader_ = redisReaderCreate();
-    state_ = State::Connected;
-    std::uint64_t generation = ++generation_;
-    // Sent ahead of everything else on the connection; their replies are not waited for: a refused
-    // AUTH shows as NOAUTH errors (503s, logged) on the commands that follow.
-    if (endpoint_.password) {
-        std::vector<std::string> auth{"AUTH"};
-        if (endpoint_.user) auth.push_back(*endpoint_.user);
-        auth.push_back(*endpoint_.password);
-        enqueue(auth, nullptr, 0);
-    }
-    if (endpoint_.db != 0) {
-        std::vector<std::string> select{"SELECT", std::to_string(endpoint_.db)};
-        enqueue(select, nullptr, 0);
-    }
-    asio::co_spawn(executor_, read_loop(generation), asio::detached);
-    for (Waiter* w : connect_waiters_) {
-        w->received = 1;
-        w->timer.cancel();
-    }
-    connect_waiters_.clear();
-}
-
-asio::awaitable<void> Client::ensure_connected() {
-    if (state_ == State::Connected) co_return;
-    if (state_ == State::Connecting) {
-        // Someone else is connecting: wait for their outcome rather than opening a second socket.
-        Waiter waiter(executor_, 1);
-        waiter.timer.expires_after(kConnectDeadline * 2);
-        connect_waiters_.push_back(&waiter);
-        boost::system::error_code ec;
-        co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        std::erase(connect_waiters_, &waiter);
-        if (waiter.failure) throw marquee::BackendUnavailable(*waiter.failure);
-        if (state_ != State::Connected) throw marquee::BackendUnavailable("Redis connection is not ready");
-        co_return;
-    }
-    if (Clock::now() < down_until_) throw marquee::BackendUnavailable("Redis is unavailable");
-    co_await open_connection();
-}
-
-void Client::enqueue(const std::vector<std::string>& args, Waiter* waiter, std::size_t slot) {
-    append_resp(out_, args);
-    pending_.emplace_back(waiter, slot);
-    if (!writing_) {
-        writing_ = true;
-        asio::co_spawn(executor_, write_loop(generation_), asio::detached);
-    }
-}
-
-asio::awaitable<void> Client::write_loop(std::uint64_t generation) {
-    std::string sending;
-    while (generation == generation_ && !out_.empty()) {
-        sending.clear();
-        sending.swap(out_);
-        boost::system::error_code ec;
-        co_await asio::async_write(socket_, asio::buffer(sending), asio::redirect_error(asio::use_awaitable, ec));
-        if (generation != generation_) co_return;
-        if (ec) {
-            reset("Redis connection lost: " + ec.message());
-            co_return;
-        }
-    }
-    if (generation == generation_) writing_ = false;
-}
-
-asio::awaitable<void> Client::read_loop(std::uint64_t generation) {
-    char buffer[16384];
-    while (generation == generation_) {
-        boost::system::error_code ec;
-        std::size_t n = co_await socket_.async_read_some(asio::buffer(buffer), asio::redirect_error(asio::use_awaitable, ec));
-        if (generation != generation_) co_return;
-        if (ec) {
-            reset("Redis connection lost: " + ec.message());
-            co_return;
-        }
-        redisReaderFeed(reader_, buffer, n);
-        for (;;) {
-            void* raw = nullptr;
-            if (redisReaderGetReply(reader_, &raw) != REDIS_OK) {
-                reset("Redis sent a reply that cannot be parsed");
-                co_return;
-            }
-            if (!raw) break;
-            std::unique_ptr<redisReply, decltype(&freeReplyObject)> reply(static_cast<redisReply*>(raw), &freeReplyObject);
-            if (pending_.empty()) {
-                reset("Redis sent a reply nobody asked for");
-                co_return;
-            }
-            auto [waiter, slot] = pending_.front();
-            pending_.pop_front();
-            if (!waiter) continue;
-            waiter->replies[slot] = convert(reply.get());
-            if (++waiter->received == waiter->replies.size()) waiter->timer.cancel();
-        }
-    }
-}
-
-asio::awaitable<void> Client::await_replies(Waiter& waiter) {
-    if (!waiter.done()) {
-        boost::system::error_code ec;
-        co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    }
-    // Still nothing after the deadline: the connection is stuck; drop it and everyone waiting on it.
-    if (!waiter.done()) reset("Redis did not answer in time");
-    if (waiter.failure) throw marquee::BackendUnavailable(*waiter.failure);
-}
+Client::~Client() = default;
 
 asio::awaitable<Value> Client::command(std::vector<std::string> args) {
     std::vector<std::vector<std::string>> one;
@@ -232,17 +59,159 @@ asio::awaitable<Value> Client::command(std::vector<std::string> args) {
 }
 
 asio::awaitable<std::vector<Value>> Client::pipeline(std::vector<std::vector<std::string>> commands) {
-    co_await ensure_connected();
-    // One waiter and one deadline for the whole batch, however many commands it has.
-    Waiter waiter(executor_, commands.size());
-    waiter.timer.expires_after(kCommandDeadline);
-    for (std::size_t i = 0; i < commands.size(); ++i) enqueue(commands[i], &waiter, i);
-    co_await await_replies(waiter);
-    co_return std::move(waiter.replies);
+    if (!cluster_) co_return co_await nodes_.front()->pipeline(std::move(commands));
+    co_return co_await cluster_pipeline(commands);
 }
 
-void throw_error_reply(const Value& reply) {
-    throw marquee::BackendUnavailable("Redis answered " + reply.str);
+asio::awaitable<std::vector<Value>> Client::cluster_pipeline(std::vector<std::vector<std::string>>& commands) {
+    if (!have_map_) {
+        // The first commands of a fresh client: one reads the map, the others wait for it.
+        for (auto waited = std::chrono::milliseconds(0); refreshing_ && waited < kFirstMapWait; waited += kFirstMapPoll) {
+            asio::steady_timer pause(executor_, kFirstMapPoll);
+            co_await pause.async_wait(asio::use_awaitable);
+        }
+        if (!have_map_) co_await refresh_now();
+        if (!have_map_) throw marquee::BackendUnavailable("no Redis Cluster node answered CLUSTER SLOTS");
+    }
+    std::vector<std::uint16_t> target(commands.size());
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        target[i] = node_for(commands[i]);
+        if (target[i] == kUnknown) {
+            request_refresh();
+            throw marquee::BackendUnavailable("no Redis Cluster node serves the slot (cluster down or resharding)");
+        }
+    }
+    std::vector<Value> replies(commands.size());
+    co_await send_to_nodes(commands, target, replies);
+    for (std::size_t i = 0; i < commands.size(); ++i)
+        if (cluster::parse_redirect(replies[i])) replies[i] = co_await follow_redirects(commands[i], std::move(replies[i]));
+    co_return replies;
+}
+
+asio::awaitable<void> Client::send_to_nodes(const std::vector<std::vector<std::string>>& commands,
+                                            const std::vector<std::uint16_t>& target, std::vector<Value>& replies) {
+    // Which commands go to which node, in their order.
+    std::vector<Connection*> used;
+    std::vector<std::vector<std::size_t>> members;
+    for (std::size_t i = 0; i < commands.size(); ++i) {
+        Connection* node = nodes_[target[i]].get();
+        auto at = std::find(used.begin(), used.end(), node) - used.begin();
+        if (at == static_cast<std::ptrdiff_t>(used.size())) {
+            used.push_back(node);
+            members.emplace_back();
+        }
+        members[at].push_back(i);
+    }
+    try {
+        for (Connection* node : used) co_await node->connect();
+    } catch (const marquee::BackendUnavailable&) {
+        request_refresh();  // a node that cannot be reached may have been replaced
+        throw;
+    }
+    std::vector<Connection::Batch> batches;
+    batches.reserve(used.size());
+    for (std::size_t n = 0; n < used.size(); ++n) {
+        std::vector<const std::vector<std::string>*> share;
+        for (std::size_t i : members[n]) share.push_back(&commands[i]);
+        batches.push_back(used[n]->send(share));
+    }
+    // Every batch is received, even after one failed: each is referenced by its connection until then.
+    std::exception_ptr failure;
+    for (std::size_t n = 0; n < used.size(); ++n) {
+        try {
+            auto got = co_await used[n]->receive(batches[n]);
+            for (std::size_t k = 0; k < got.size(); ++k) replies[members[n][k]] = std::move(got[k]);
+        } catch (const marquee::BackendUnavailable&) {
+            if (!failure) failure = std::current_exception();
+        }
+    }
+    if (failure) {
+        request_refresh();
+        std::rethrow_exception(failure);
+    }
+}
+
+asio::awaitable<Value> Client::follow_redirects(const std::vector<std::string>& command, Value reply) {
+    for (int hop = 0; hop < kMaxRedirects; ++hop) {
+        auto redirect = cluster::parse_redirect(reply);
+        if (!redirect) break;
+        std::uint16_t node = node_index(redirect->host, redirect->port);
+        std::vector<std::vector<std::string>> commands;
+        if (redirect->moved) {
+            // The slot has a new home for good: use it now, and learn the rest of the new map.
+            (*slot_owner_)[redirect->slot] = node;
+            request_refresh();
+        } else {
+            // Mid-migration: this one command is asked at the importing node, the map stays.
+            std::vector<std::string> asking{"ASKING"};
+            commands.push_back(std::move(asking));
+        }
+        commands.push_back(command);
+        std::vector<Value> got;
+        try {
+            got = co_await nodes_[node]->pipeline(std::move(commands));
+        } catch (const marquee::BackendUnavailable&) {
+            request_refresh();
+            throw;
+        }
+        reply = std::move(got.back());
+    }
+    co_return reply;
+}
+
+std::uint16_t Client::node_for(const std::vector<std::string>& command) const {
+    // A command with no key (TIME, SCRIPT …) may go to any primary: slot 0's.
+    return (*slot_owner_)[cluster::command_slot(command).value_or(0)];
+}
+
+std::uint16_t Client::node_index(const std::string& host, std::uint16_t port) {
+    for (std::size_t i = 0; i < nodes_.size(); ++i)
+        if (nodes_[i]->endpoint().host == host && nodes_[i]->endpoint().port == port) return static_cast<std::uint16_t>(i);
+    Endpoint e = credentials_;
+    e.host = host;
+    e.port = port;
+    e.db = 0;
+    nodes_.push_back(std::make_unique<Connection>(executor_, std::move(e)));
+    return static_cast<std::uint16_t>(nodes_.size() - 1);
+}
+
+void Client::request_refresh() {
+    if (!cluster_ || refreshing_ || Clock::now() - last_refresh_ < kRefreshInterval) return;
+    asio::co_spawn(executor_, refresh_now(), asio::detached);
+}
+
+asio::awaitable<void> Client::refresh_now() {
+    if (refreshing_) co_return;
+    refreshing_ = true;
+    last_refresh_ = Clock::now();
+    struct Done {
+        bool& flag;
+        ~Done() { flag = false; }
+    } done{refreshing_};
+    // Ask the nodes that answered lately first: a dead primary would only cost its deadline.
+    std::vector<std::uint16_t> order(nodes_.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = static_cast<std::uint16_t>(i);
+    std::stable_partition(order.begin(), order.end(), [&](std::uint16_t i) { return !nodes_[i]->recently_failed(); });
+    for (std::uint16_t asked : order) {
+        std::vector<std::vector<std::string>> ask{{"CLUSTER", "SLOTS"}};
+        std::vector<Value> reply;
+        try {
+            reply = co_await nodes_[asked]->pipeline(std::move(ask));
+        } catch (const marquee::BackendUnavailable&) {
+            continue;
+        }
+        auto ranges = cluster::parse_slot_ranges(reply.front());
+        if (ranges.empty()) continue;
+        // Slots no range names (a shard with no primary left) stay unknown: their commands get 503.
+        std::string asked_host = nodes_[asked]->endpoint().host;
+        slot_owner_->fill(kUnknown);
+        for (const auto& range : ranges) {
+            std::uint16_t owner = node_index(range.host.empty() ? asked_host : range.host, range.port);
+            std::fill(slot_owner_->begin() + range.first, slot_owner_->begin() + range.last + 1, owner);
+        }
+        have_map_ = true;
+        co_return;
+    }
 }
 
 asio::awaitable<Value> Client::eval(const Script& script, const std::vector<std::string>& keys,
@@ -254,7 +223,8 @@ asio::awaitable<Value> Client::eval(const Script& script, const std::vector<std:
         return cmd;
     };
     Value reply = co_await command(build("EVALSHA", script.sha));
-    // After a restart or SCRIPT FLUSH the server has forgotten the script: EVAL loads it again.
+    // After a restart, a SCRIPT FLUSH or on a node that never ran it (a cluster's promoted replica),
+    // the server does not know the script: EVAL loads it.
     if (reply.is_error() && reply.str.rfind("NOSCRIPT", 0) == 0) reply = co_await command(build("EVAL", script.body));
     if (reply.is_error()) throw_error_reply(reply);
     co_return reply;

@@ -17,6 +17,10 @@ import uuid
 MARQUEE_BIN = os.environ.get("MARQUEE_BIN", os.path.join(os.path.dirname(__file__), "../../build/marquee"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://marquee@127.0.0.1:5433/marquee_test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/1")
+# ./test.sh runs the Redis-facing tests a second time on a Redis Cluster (CTest sets MARQUEE_TEST_ON_CLUSTER).
+if os.environ.get("MARQUEE_TEST_ON_CLUSTER") == "1":
+    REDIS_URL = os.environ["MARQUEE_TEST_REDIS_CLUSTER_URL"]
+ON_CLUSTER = REDIS_URL.startswith("redis-cluster://")
 JWT_SECRET = "integration-test-secret-of-32-bytes-or-more"
 
 
@@ -346,12 +350,45 @@ def psql(sql):
     return subprocess.run(["psql", DATABASE_URL, "-tAqc", sql], capture_output=True, text=True, check=True).stdout.strip()
 
 
+def _redis(*argv):
+    return subprocess.run(["redis-cli", *argv], capture_output=True, text=True, check=True).stdout.strip()
+
+
+def _cluster_seed_port():
+    return REDIS_URL.split("//", 1)[1].split(",")[0].rsplit(":", 1)[1].split("/")[0]
+
+
+def cluster_primaries():
+    """{port: [(first slot, last slot), …]} of the tests' Redis Cluster's live primaries."""
+    primaries = {}
+    for line in _redis("-p", _cluster_seed_port(), "CLUSTER", "NODES").splitlines():
+        fields = line.split()
+        if "master" in fields[2] and "fail" not in fields[2]:
+            ranges = [tuple(map(int, r.split("-"))) if "-" in r else (int(r), int(r)) for r in fields[8:] if not r.startswith("[")]
+            primaries[fields[1].split("@")[0].rsplit(":", 1)[1]] = ranges
+    return primaries
+
+
+def redis_server_of(key):
+    """(port, db) of the Redis server holding `key`: on a cluster, the primary serving its slot."""
+    if not ON_CLUSTER:
+        return REDIS_URL.rsplit(":", 1)[1].split("/")[0], REDIS_URL.rsplit("/", 1)[1]
+    slot = int(_redis("-p", _cluster_seed_port(), "CLUSTER", "KEYSLOT", key))
+    for port, ranges in cluster_primaries().items():
+        if any(first <= slot <= last for first, last in ranges):
+            return port, "0"
+    raise RuntimeError(f"no primary serves slot {slot}")
+
+
 def redis_cli(*args):
-    """A command on the tests' Redis database."""
-    port = REDIS_URL.rsplit(":", 1)[1].split("/")[0]
-    db = REDIS_URL.rsplit("/", 1)[1]
-    return subprocess.run(["redis-cli", "-p", port, "-n", db, *args], capture_output=True, text=True,
-                          check=True).stdout.strip()
+    """A command on the tests' Redis database (or cluster: commands about the whole keyspace go to every primary)."""
+    if not ON_CLUSTER:
+        port, db = redis_server_of("")
+        return _redis("-p", port, "-n", db, *args)
+    if args[0].upper() not in ("FLUSHDB", "FLUSHALL", "SCRIPT", "CONFIG", "KEYS"):
+        return _redis("-c", "-p", _cluster_seed_port(), *args)
+    replies = [_redis("-p", port, *args) for port in cluster_primaries()]
+    return "\n".join(r for r in replies if r) if args[0].upper() == "KEYS" else replies[0]
 
 
 def in_parallel(calls):

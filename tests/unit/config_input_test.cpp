@@ -89,6 +89,24 @@ TEST(Config, RedisUrlCredentials) {
     EXPECT_FALSE(none.redis_password);
 }
 
+TEST(Config, RedisClusterUrlNamesEverySeed) {
+    Config c = load({{"REDIS_URL", "redis-cluster://app:pw@127.0.0.1:7001,10.0.0.6:7002,[::1]:7003"}});
+    ASSERT_EQ(c.redis_cluster_seeds.size(), 3u);
+    EXPECT_EQ(c.redis_cluster_seeds[1], (std::pair<std::string, std::uint16_t>{"10.0.0.6", 7002}));
+    EXPECT_EQ(c.redis_cluster_seeds[2].second, 7003);
+    EXPECT_EQ(c.redis_host, "127.0.0.1");
+    EXPECT_EQ(c.redis_port, 7001);
+    EXPECT_EQ(c.redis_user, "app");
+    EXPECT_EQ(c.redis_password, "pw");
+    EXPECT_TRUE(load({{"REDIS_URL", "redis://127.0.0.1:7001"}}).redis_cluster_seeds.empty());
+    // A cluster has only database 0; a seed must be a host and port.
+    EXPECT_NE(error_of({{"REDIS_URL", "redis-cluster://127.0.0.1:7001/2"}}).find("database 0"), std::string::npos);
+    EXPECT_NE(error_of({{"REDIS_URL", "redis-cluster://127.0.0.1:7001,"}}).find("REDIS_URL"), std::string::npos);
+    std::string bad = error_of({{"REDIS_URL", "redis-cluster://u:hunter2@127.0.0.1:notaport"}});
+    EXPECT_NE(bad.find("REDIS_URL"), std::string::npos);
+    EXPECT_EQ(bad.find("hunter2"), std::string::npos) << bad;
+}
+
 TEST(Config, BadValuesNameTheVariable) {
     EXPECT_NE(error_of({{"PORT", "abc"}}).find("PORT"), std::string::npos);
     EXPECT_NE(error_of({{"PORT", "70000"}}).find("PORT"), std::string::npos);
