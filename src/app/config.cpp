@@ -131,6 +131,14 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
             throw std::invalid_argument("DATABASE_URL must be a postgresql:// URI");
         c.database_url = v;
     }
+    if (const char* v = getenv("DATABASE_READ_URL"); v && *v) {
+        std::string_view s(v);
+        if (s.rfind("postgres://", 0) != 0 && s.rfind("postgresql://", 0) != 0)
+            throw std::invalid_argument("DATABASE_READ_URL must be a postgresql:// URI");
+        c.database_read_url = v;
+    }
+    if (const char* v = getenv("DATABASE_READ_MAX_LAG_SECONDS"))
+        c.database_read_max_lag_seconds = static_cast<int>(parse_int("DATABASE_READ_MAX_LAG_SECONDS", v, 1, 3600));
     if (const char* v = getenv("REDIS_URL")) {
         if (std::string_view(v).rfind("redis-cluster://", 0) == 0) parse_redis_cluster_url(c, v);
         else parse_redis_url(c, v);

@@ -13,6 +13,10 @@ struct Config {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
     std::string database_url = "postgresql://marquee@127.0.0.1:5433/marquee";
+    // DATABASE_READ_URL: a streaming replica for the public catalogue reads (none: the primary), and
+    // how far behind the primary it may be and still serve them (DATABASE_READ_MAX_LAG_SECONDS).
+    std::optional<std::string> database_read_url;
+    int database_read_max_lag_seconds = 5;
     std::string redis_host = "127.0.0.1";
     std::uint16_t redis_port = 6380;
     int redis_db = 0;

@@ -53,11 +53,15 @@ booking::BookingSettings booking_settings(const Config& c) {
 
 Worker::Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock)
     : db(loop.get_executor(), config.database_url, config.pg_pool_size),
+      replica_db(config.database_read_url
+                     ? std::make_unique<pg::Pool>(loop.get_executor(), *config.database_read_url, config.pg_pool_size)
+                     : nullptr),
+      reads(db, replica_db.get(), std::chrono::seconds(config.database_read_max_lag_seconds)),
       redis(loop.get_executor(), redis_nodes(config),
             config.redis_cluster_seeds.empty() ? redis::Client::Topology::SingleServer : redis::Client::Topology::Cluster),
       tokens(config.jwt_secret),
-      booking(loop.get_executor(), db, redis, clock, booking_settings(config)),
-      catalog(db, redis, booking.seats),
+      booking(loop.get_executor(), db, reads, redis, clock, booking_settings(config)),
+      catalog(db, reads, redis, booking.seats),
       router(http::Gate{tokens, users, db, redis, config.rate_limit_per_minute}),
       access_log(loop) {
     add_health_route(router, health);

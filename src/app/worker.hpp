@@ -7,7 +7,7 @@
 #include "http/access_log.hpp"
 #include "http/router.hpp"
 #include "jobs/health_probe.hpp"
-#include "pg/pool.hpp"
+#include "pg/read_pool.hpp"
 #include "redis/client.hpp"
 #include "redis/server_clock.hpp"
 
@@ -39,6 +39,9 @@ public:
     // Connections arrive from the accepting thread: keep the loop running while it has none.
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> keep_running{loop.get_executor()};
     pg::Pool db;
+    // DATABASE_READ_URL's replica (null without one), and where catalogue reads go.
+    std::unique_ptr<pg::Pool> replica_db;
+    pg::ReadPool reads;
     redis::Client redis;
     auth::TokenCache tokens;
     auth::UserRegistry users;

@@ -9,7 +9,10 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
-namespace pg { class Pool; }
+namespace pg {
+class Pool;
+class ReadPool;
+}  // namespace pg
 namespace redis {
 class Client;
 class ServerClock;
@@ -27,7 +30,8 @@ struct BookingSettings {
 // pool and Redis connection, used by that worker's thread only.
 class Booking {
 public:
-    Booking(boost::asio::any_io_executor executor, pg::Pool& db, redis::Client& redis,
+    // `db` is the primary; `reads` may send the shows' layouts to a replica.
+    Booking(boost::asio::any_io_executor executor, pg::Pool& db, pg::ReadPool& reads, redis::Client& redis,
             const redis::ServerClock& clock, BookingSettings settings);
     Booking(const Booking&) = delete;
     Booking& operator=(const Booking&) = delete;

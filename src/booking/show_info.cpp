@@ -2,7 +2,7 @@
 
 #include "common/errors.hpp"
 #include "common/json_writer.hpp"
-#include "pg/pool.hpp"
+#include "pg/read_pool.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -79,7 +79,7 @@ void ShowInfo::sort_seats(std::vector<SeatId>& seats) const {
 
 boost::asio::awaitable<std::shared_ptr<const ShowInfo>> ShowDirectory::find(const ShowId& show_id) {
     if (auto it = shows_.find(show_id); it != shows_.end()) co_return it->second;
-    auto r = co_await db_.query(kLoadShow, show_id);
+    auto r = co_await reads_.query_found(kLoadShow, show_id);
     if (r.empty()) co_return nullptr;
     auto info = read_show_info(r.front());
     if (shows_.size() >= kMaxCachedShows) shows_.clear();

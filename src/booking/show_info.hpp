@@ -10,7 +10,10 @@
 #include <unordered_map>
 #include <vector>
 
-namespace pg { class Pool; }
+namespace pg {
+class Pool;
+class ReadPool;
+}  // namespace pg
 
 namespace marquee::booking {
 
@@ -38,14 +41,15 @@ struct ShowInfo {
 // ShowInfo is immutable.
 class ShowDirectory {
 public:
-    explicit ShowDirectory(pg::Pool& db) : db_(db) {}
+    // Read through `reads` (a replica may answer; a show it does not have yet is asked of the primary).
+    explicit ShowDirectory(pg::ReadPool& reads) : reads_(reads) {}
     // nullptr when no such show exists.
     boost::asio::awaitable<std::shared_ptr<const ShowInfo>> find(const ShowId& show_id);
     // The same, or ApiError 404 when there is no such show.
     boost::asio::awaitable<std::shared_ptr<const ShowInfo>> require(const ShowId& show_id);
 
 private:
-    pg::Pool& db_;
+    pg::ReadPool& reads_;
     std::unordered_map<ShowId, std::shared_ptr<const ShowInfo>> shows_;
 };
 

@@ -12,10 +12,10 @@
 
 namespace marquee::catalog {
 
-Catalog::Catalog(pg::Pool& db, redis::Client& redis, const SeatCounts& seat_counts)
-    : movie_store_(std::make_unique<MovieStore>(db)),
+Catalog::Catalog(pg::Pool& db, pg::ReadPool& reads, redis::Client& redis, const SeatCounts& seat_counts)
+    : movie_store_(std::make_unique<MovieStore>(db, reads)),
       venues_(std::make_unique<VenueStore>(db)),
-      shows_(std::make_unique<ShowStore>(db)),
+      shows_(std::make_unique<ShowStore>(db, reads)),
       movies_(std::make_unique<MovieCatalog>(redis, *movie_store_)),
       listing_(std::make_unique<ShowListing>(redis, seat_counts, *shows_, *movie_store_)),
       schedule_(std::make_unique<ShowSchedule>(redis, *shows_)) {}

@@ -4,7 +4,10 @@
 
 #include <memory>
 
-namespace pg { class Pool; }
+namespace pg {
+class Pool;
+class ReadPool;
+}  // namespace pg
 namespace redis { class Client; }
 
 namespace marquee::catalog {
@@ -20,7 +23,8 @@ class VenueStore;
 // and Redis connection (used by that worker only, so nothing here needs a lock).
 class Catalog {
 public:
-    Catalog(pg::Pool& db, redis::Client& redis, const SeatCounts& seat_counts);
+    // `db` is the primary; `reads` may send public reads to a replica.
+    Catalog(pg::Pool& db, pg::ReadPool& reads, redis::Client& redis, const SeatCounts& seat_counts);
     ~Catalog();
     Catalog(const Catalog&) = delete;
     Catalog& operator=(const Catalog&) = delete;

@@ -3,6 +3,7 @@
 #include "catalog/cache.hpp"
 #include "catalog/movie_render.hpp"
 #include "common/errors.hpp"
+#include "pg/read_pool.hpp"
 
 namespace marquee::catalog {
 
@@ -14,19 +15,21 @@ boost::asio::awaitable<std::string> MovieCatalog::list_page(const MovieListQuery
     std::string field = list_cache_field(q);
     auto cached = co_await ResponseCache::lookup(redis_, movies_list_cache_key(), field);
     if (cached.body) co_return std::move(*cached.body);
+    int ttl = movies_.cache_ttl(kMoviesCacheTtl);  // judged before the read: where it goes decides
     auto movies = co_await movies_.list(q.order, q.limit, q.after);
     std::string body = render_movie_list(q.order, q.limit, movies);
-    co_await ResponseCache::fill(redis_, movies_list_cache_key(), field, body, cached.epoch, kMoviesCacheTtl);
+    co_await ResponseCache::fill(redis_, movies_list_cache_key(), field, body, cached.epoch, ttl);
     co_return body;
 }
 
 boost::asio::awaitable<std::string> MovieCatalog::movie_page(const MovieId& movie) {
     auto cached = co_await ResponseCache::lookup(redis_, movie_cache_key(movie), "details");
     if (cached.body) co_return std::move(*cached.body);
-    auto details = co_await movies_.details(movie);
+    int ttl = movies_.cache_ttl(kMoviesCacheTtl);
+    auto details = co_await movies_.details(movie, pg::Freshness::MayLag);
     if (!details || !details->is_active) throw ApiError::not_found("movie not found");
     std::string body = render_movie_details(*details);
-    co_await ResponseCache::fill(redis_, movie_cache_key(movie), "details", body, cached.epoch, kMoviesCacheTtl);
+    co_await ResponseCache::fill(redis_, movie_cache_key(movie), "details", body, cached.epoch, ttl);
     co_return body;
 }
 
@@ -44,7 +47,7 @@ boost::asio::awaitable<MovieDetails> MovieCatalog::update(const MovieId& movie, 
 }
 
 boost::asio::awaitable<MovieDetails> MovieCatalog::written(const MovieId& movie) {
-    auto details = co_await movies_.details(movie);
+    auto details = co_await movies_.details(movie, pg::Freshness::Latest);
     if (!details) throw ApiError::not_found("movie not found");
     co_return std::move(*details);
 }

@@ -2,7 +2,7 @@
 
 #include "common/money.hpp"
 #include "common/time.hpp"
-#include "pg/pool.hpp"
+#include "pg/read_pool.hpp"
 
 namespace marquee::catalog {
 
@@ -160,21 +160,26 @@ boost::asio::awaitable<std::vector<MovieSummary>> MovieStore::list(MovieOrder or
     const auto& statement = order == MovieOrder::Trending ? kListTrending : kListRecommended;
     std::optional<std::string> key, id;
     if (after) key = after->sort_key, id = after->id;
-    auto rows = co_await db_.query(statement, limit + 1, key, id);
+    auto rows = co_await reads_.query(statement, limit + 1, key, id);
     std::vector<MovieSummary> movies;
     movies.reserve(static_cast<std::size_t>(rows.size()));
     for (pg::Row row : rows) movies.push_back(summary_of(row));
     co_return movies;
 }
 
-boost::asio::awaitable<std::optional<MovieDetails>> MovieStore::details(const MovieId& movie) {
-    auto rows = co_await db_.query(kMovieDetails, movie);
+int MovieStore::cache_ttl(int ttl_seconds) const { return reads_.cache_ttl(ttl_seconds); }
+
+boost::asio::awaitable<std::optional<MovieDetails>> MovieStore::details(const MovieId& movie, pg::Freshness freshness) {
+    // (No co_await inside ?: here: g++ 12 destroys the result of such an expression too early.)
+    pg::Result rows;
+    if (freshness == pg::Freshness::Latest) rows = co_await db_.query(kMovieDetails, movie);
+    else rows = co_await reads_.query_found(kMovieDetails, movie);
     if (rows.empty()) co_return std::nullopt;
     co_return details_of(rows.front());
 }
 
 boost::asio::awaitable<bool> MovieStore::is_listed(const MovieId& movie) {
-    auto rows = co_await db_.query(kMovieActive, movie);
+    auto rows = co_await reads_.query_found(kMovieActive, movie);
     co_return listed_of(rows);
 }
 

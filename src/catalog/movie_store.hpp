@@ -10,7 +10,11 @@
 #include <string>
 #include <vector>
 
-namespace pg { class Pool; }
+namespace pg {
+class Pool;
+class ReadPool;
+enum class Freshness;
+}  // namespace pg
 
 namespace marquee::catalog {
 
@@ -70,7 +74,11 @@ bool is_sort_key(MovieOrder order, std::string_view sort_key);
 // The movies table and its cast and crew.
 class MovieStore {
 public:
-    explicit MovieStore(pg::Pool& db) : db_(db) {}
+    // Writes go to `db` (the primary); public reads through `reads`, which may send them to a replica.
+    MovieStore(pg::Pool& db, pg::ReadPool& reads) : db_(db), reads_(reads) {}
+
+    // How long a page built from a read made now may be cached (pg::ReadPool::cache_ttl).
+    int cache_ttl(int ttl_seconds) const;
 
     // Released, active movies after `after` in `order`: up to limit + 1 of them, the extra one only
     // saying that a next page exists (render_page). The cursor's sort key is the rating (trending) or
@@ -78,7 +86,7 @@ public:
     boost::asio::awaitable<std::vector<MovieSummary>> list(MovieOrder order, std::int64_t limit,
                                                            const std::optional<Cursor>& after);
     // Active or not: the caller decides who may see an inactive movie.
-    boost::asio::awaitable<std::optional<MovieDetails>> details(const MovieId& movie);
+    boost::asio::awaitable<std::optional<MovieDetails>> details(const MovieId& movie, pg::Freshness freshness);
     // Exists and is active.
     boost::asio::awaitable<bool> is_listed(const MovieId& movie);
 
@@ -89,6 +97,7 @@ public:
 
 private:
     pg::Pool& db_;
+    pg::ReadPool& reads_;
 };
 
 }  // namespace marquee::catalog

@@ -40,6 +40,7 @@ boost::asio::awaitable<std::string> ShowListing::on_date(const ShowsOnDate& q) {
         }
     }
 
+    int ttl = shows_.cache_ttl(kShowsCacheTtl);  // judged before the read: where it goes decides
     auto rows = co_await shows_.on_date(q);
     if (rows.empty()) {
         bool listed = co_await movies_.is_listed(q.movie);
@@ -47,7 +48,7 @@ boost::asio::awaitable<std::string> ShowListing::on_date(const ShowsOnDate& q) {
     }
     std::string page = render_listing_page(q.movie, q.date, rows);
     if (cacheable)
-        co_await ResponseCache::fill(redis_, shows_cache_key(q.movie), field, page, cached.epoch, kShowsCacheTtl);
+        co_await ResponseCache::fill(redis_, shows_cache_key(q.movie), field, page, cached.epoch, ttl);
     std::vector<redis::Value> no_counts;
     std::string body = co_await with_live_status(page, guess, no_counts);
     if (cacheable) page_shows_[page_key] = std::move(guess);

@@ -1,7 +1,7 @@
 #include "catalog/show_store.hpp"
 
 #include "catalog/sql_fragments.hpp"
-#include "pg/pool.hpp"
+#include "pg/read_pool.hpp"
 
 #include <stdexcept>
 #include <string_view>
@@ -160,7 +160,7 @@ CreatedShow::Outcome missing_of(const pg::Row& row) {
 
 boost::asio::awaitable<AvailableDates> ShowStore::available_dates(const MovieId& movie, const std::string& from,
                                                                   const std::string& to) {
-    auto rows = co_await db_.query(kAvailability, movie, from, to);
+    auto rows = co_await reads_.query(kAvailability, movie, from, to);
     co_return available_dates_of(rows.front());
 }
 
@@ -168,15 +168,17 @@ boost::asio::awaitable<std::vector<ShowListingRow>> ShowStore::on_date(const Sho
     // (No co_await inside ?: here: g++ 12 destroys the result of such an expression too early.)
     pg::Result rows;
     if (q.near)
-        rows = co_await db_.query(kShowsByDateNear, q.movie, q.date, q.city, q.near->lat, q.near->lng,
-                                  q.radius_km * 1000);
+        rows = co_await reads_.query(kShowsByDateNear, q.movie, q.date, q.city, q.near->lat, q.near->lng,
+                                     q.radius_km * 1000);
     else
-        rows = co_await db_.query(kShowsByDate, q.movie, q.date, q.city);
+        rows = co_await reads_.query(kShowsByDate, q.movie, q.date, q.city);
     std::vector<ShowListingRow> shows;
     shows.reserve(static_cast<std::size_t>(rows.size()));
     for (pg::Row row : rows) shows.push_back(listing_row_of(row));
     co_return shows;
 }
+
+int ShowStore::cache_ttl(int ttl_seconds) const { return reads_.cache_ttl(ttl_seconds); }
 
 boost::asio::awaitable<CreatedShow> ShowStore::create(const NewShow& show) {
     pg::Result inserted;

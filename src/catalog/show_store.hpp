@@ -11,7 +11,10 @@
 #include <string>
 #include <vector>
 
-namespace pg { class Pool; }
+namespace pg {
+class Pool;
+class ReadPool;
+}  // namespace pg
 
 namespace marquee::catalog {
 
@@ -67,7 +70,11 @@ struct CreatedShow {
 // Shows, read with their theatres and screens. Only scheduled shows at active theatres are listed.
 class ShowStore {
 public:
-    explicit ShowStore(pg::Pool& db) : db_(db) {}
+    // Writes and the admin's reads go to `db` (the primary); public reads through `reads`.
+    ShowStore(pg::Pool& db, pg::ReadPool& reads) : db_(db), reads_(reads) {}
+
+    // How long a page built from a read made now may be cached (pg::ReadPool::cache_ttl).
+    int cache_ttl(int ttl_seconds) const;
 
     // from and to: YYYY-MM-DD.
     boost::asio::awaitable<AvailableDates> available_dates(const MovieId& movie, const std::string& from,
@@ -79,6 +86,7 @@ public:
 
 private:
     pg::Pool& db_;
+    pg::ReadPool& reads_;
 };
 
 }  // namespace marquee::catalog

@@ -21,6 +21,8 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/1")
 if os.environ.get("MARQUEE_TEST_ON_CLUSTER") == "1":
     REDIS_URL = os.environ["MARQUEE_TEST_REDIS_CLUSTER_URL"]
 ON_CLUSTER = REDIS_URL.startswith("redis-cluster://")
+# A streaming replica of the test database, which ./test.sh runs (DATABASE_READ_URL's tests).
+DATABASE_READ_URL = os.environ.get("MARQUEE_TEST_DATABASE_READ_URL", "postgresql://marquee@127.0.0.1:5434/marquee_test")
 JWT_SECRET = "integration-test-secret-of-32-bytes-or-more"
 
 
@@ -163,6 +165,7 @@ class Proxy:
         self.listener = None
         self.conns = []
         self.lock = threading.Lock()
+        self.relayed = 0  # bytes passed on, both ways
         self.flowing = threading.Event()  # cleared by pause(): bytes wait until resume()
         self.flowing.set()
         self.start()
@@ -213,6 +216,7 @@ class Proxy:
                     break
                 self.flowing.wait()
                 dst.sendall(data)
+                self.relayed += len(data)
         except OSError:
             pass
         for s in (src, dst):
