@@ -1,10 +1,27 @@
 #!/usr/bin/env bash
 # ./run.sh        set everything up and serve the API on http://127.0.0.1:8080 (Ctrl-C stops it)
 # ./run.sh stop   stop the private PostgreSQL and Redis servers too
+# ./run.sh cluster        the production shape on this machine, in the background: nginx on :8080
+#                         (and TLS on :8443) in front of INSTANCES (2) API processes and a jobs
+#                         process, a Redis Cluster (3 primaries, 1 replica each) and a PostgreSQL
+#                         streaming replica (docs/scaling.md)
+# ./run.sh cluster stop   stop all of it
 source "$(dirname "$0")/scripts/lib.sh"
 
 if [[ "${1:-}" == "stop" ]]; then
   stop_servers
+  exit 0
+fi
+
+if [[ "${1:-}" == "cluster" ]]; then
+  source "$ROOT/scripts/cluster.sh"
+  if [[ "${2:-}" == "stop" ]]; then
+    stop_cluster
+  else
+    install_packages
+    build_release
+    start_cluster
+  fi
   exit 0
 fi
 

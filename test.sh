@@ -17,7 +17,9 @@ if [[ "${1:-}" == "--sanitize" ]]; then
   export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
 fi
 
+source "$ROOT/scripts/cluster.sh"
 install_packages
+install_cluster_packages
 build_release
 start_servers
 # The tests get a database and a Redis database index of their own, away from the demo data.
@@ -25,6 +27,13 @@ ensure_database marquee_test
 export DATABASE_URL="postgresql://marquee@127.0.0.1:$PG_PORT/marquee_test"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/1"
 "$BIN" migrate
+# The scale-out pieces the tests use: the streaming replica of the primary (./run.sh cluster's, which
+# carries the test database too) and a Redis Cluster of the tests' own.
+start_pg_replica
+TEST_REDIS_CLUSTER_PORT=7101
+CLUSTER_DIR="$(cluster_dir)/test-redis" REDIS_CLUSTER_PORT=$TEST_REDIS_CLUSTER_PORT start_redis_cluster
+export MARQUEE_TEST_REDIS_CLUSTER_URL; MARQUEE_TEST_REDIS_CLUSTER_URL="$(REDIS_CLUSTER_PORT=$TEST_REDIS_CLUSTER_PORT redis_cluster_url)"
+export MARQUEE_TEST_DATABASE_READ_URL="postgresql://marquee@127.0.0.1:${PG_REPLICA_PORT:-5434}/marquee_test"
 log "running the tests"
 [[ $SANITIZE -eq 1 ]] && rm -f /tmp/marquee-test-*.log
 status=0

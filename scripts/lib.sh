@@ -65,6 +65,8 @@ as_pg() {
   if [[ $EUID -eq 0 ]]; then runuser -u "$PG_OS_USER" -- "$@"; else "$@"; fi
 }
 
+# max_slot_wal_keep_size: a stopped streaming replica (scripts/cluster.sh) keeps its replication slot,
+# which would otherwise make the primary keep every WAL segment written since, without bound.
 start_postgres() {
   if [[ $EUID -eq 0 ]] && ! id "$PG_OS_USER" >/dev/null 2>&1; then
     useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
@@ -79,7 +81,7 @@ start_postgres() {
   if as_pg "$PG_BIN/pg_ctl" -D "$root/data" status >/dev/null 2>&1; then return 0; fi
   log "starting PostgreSQL on 127.0.0.1:$PG_PORT"
   as_pg "$PG_BIN/pg_ctl" -D "$root/data" -l "$root/postgres.log" -w -t 60 start \
-    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $root/run -c max_connections=300 -c shared_buffers=256MB" >/dev/null
+    -o "-p $PG_PORT -c listen_addresses=127.0.0.1 -k $root/run -c max_connections=300 -c shared_buffers=256MB -c max_slot_wal_keep_size=2GB" >/dev/null
 }
 
 start_redis() {

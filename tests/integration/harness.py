@@ -80,11 +80,37 @@ def die_with_parent():
     PR_SET_PDEATHSIG = 1
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
-class Server:
-    """One marquee process on a free port; stopped by stop() (SIGTERM, then SIGKILL)."""
+class HttpClient:
+    """JSON over HTTP/1.1 to 127.0.0.1:port, one connection per request."""
 
-    def __init__(self, env=None, args=("serve",), database_url=DATABASE_URL, redis_url=REDIS_URL, wait=True):
-        self.port = free_port()
+    def __init__(self, port):
+        self.port = port
+
+    def request(self, method, path, body=None, token=None, headers=None, raw=None, content_type="application/json",
+                timeout=10):
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            hdrs = dict(headers or {})
+            payload = raw
+            if body is not None:
+                payload = json.dumps(body).encode()
+            if payload is not None and content_type:
+                hdrs.setdefault("Content-Type", content_type)
+            if token:
+                hdrs["Authorization"] = f"Bearer {token}"
+            conn.request(method, path, body=payload, headers=hdrs)
+            r = conn.getresponse()
+            data = r.read().decode()
+            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+        finally:
+            conn.close()
+
+
+class Server(HttpClient):
+    """One marquee process on a free port (or `port`); stopped by stop() (SIGTERM, then SIGKILL)."""
+
+    def __init__(self, env=None, args=("serve",), database_url=DATABASE_URL, redis_url=REDIS_URL, wait=True, port=None):
+        super().__init__(port or free_port())
         self.env = dict(os.environ)
         self.env.update({
             "PORT": str(self.port),
@@ -134,25 +160,6 @@ class Server:
         for k, v in claims.items():
             args += [f"--{k}", v]
         return subprocess.run(args, env=self.env, check=True, capture_output=True, text=True).stdout.strip()
-
-    def request(self, method, path, body=None, token=None, headers=None, raw=None, content_type="application/json",
-                timeout=10):
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
-        try:
-            hdrs = dict(headers or {})
-            payload = raw
-            if body is not None:
-                payload = json.dumps(body).encode()
-            if payload is not None and content_type:
-                hdrs.setdefault("Content-Type", content_type)
-            if token:
-                hdrs["Authorization"] = f"Bearer {token}"
-            conn.request(method, path, body=payload, headers=hdrs)
-            r = conn.getresponse()
-            data = r.read().decode()
-            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
-        finally:
-            conn.close()
 
 
 class Proxy:
