@@ -368,12 +368,12 @@ restart_of() {
 # waits out GATEWAY_FAIL_TIMEOUT (and a second): until then nginx counts the restarted one failed, and
 # with both out it would answer 502 to everything (measured: thousands of 502s without the wait).
 #
-# What remains: a request nginx writes onto a kept-alive upstream connection just as the stopping
-# instance closes it. A GET is retried; a POST or PATCH gets a 502, as nginx cannot know whether it
-# took effect. Measured, 4 clients back to back through the gateway (~40k requests per rolling
-# restart): 0 to 2 such 502s. The instance closing its idle connections at once is the cause; a
-# server that on SIGTERM kept serving its open connections (answering `Connection: close`) until
-# they close or the grace period ends would remove them.
+# Connections nginx keeps alive to the stopping instance: the server keeps them open for two
+# seconds after SIGTERM (kIdleDrain in src/app/runtime.cpp), serves what arrives on them with
+# `Connection: close`, and nginx drops each as it is answered. Without that, a request nginx wrote
+# onto one just as the instance closed it failed (0 to 2 502s on POSTs per rolling restart, 4 clients
+# back to back); tests/integration/test_gateway.py restarts both instances under load and expects
+# no failed request.
 # Marking the instance `down` and reloading nginx first was tried and is worse: a reload closes
 # every idle client connection of the old worker, and clients sending on one at that moment fail
 # (8 to 11 connection resets per rolling restart under the same load, POSTs among them).

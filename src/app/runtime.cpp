@@ -27,6 +27,12 @@ namespace {
 
 // How long a stopping server waits for requests in flight before it stops anyway.
 constexpr std::chrono::seconds kShutdownGrace{10};
+// How long it keeps idle client connections open after it stopped accepting. A gateway holds idle
+// keep-alive connections to each instance and may send its next request on one at any moment: a
+// request that arrives in this window is served (with Connection: close, so the gateway drops the
+// connection), and under traffic every pooled connection is drained this way; closing them at once
+// would lose a request sent just as the close happened — one a gateway cannot retry if it is a POST.
+constexpr std::chrono::milliseconds kIdleDrain{2000};
 
 }  // namespace
 
@@ -91,9 +97,15 @@ int run(const Config& config, RunMode mode) {
         asio::co_spawn(
             first.loop,
             [&]() -> asio::awaitable<void> {
-                auto deadline = std::chrono::steady_clock::now() + kShutdownGrace;
+                auto started = std::chrono::steady_clock::now();
+                auto draining = [&] {
+                    auto waited = std::chrono::steady_clock::now() - started;
+                    if (waited >= kShutdownGrace) return false;
+                    return server_state.in_flight.load() > 0 ||
+                           (server_state.open_connections.load() > 0 && waited < kIdleDrain);
+                };
                 asio::steady_timer tick(first.loop);
-                while (server_state.in_flight.load() > 0 && std::chrono::steady_clock::now() < deadline) {
+                while (draining()) {
                     tick.expires_after(std::chrono::milliseconds(20));
                     co_await tick.async_wait(asio::use_awaitable);
                 }

@@ -139,6 +139,11 @@ struct Server::Impl {
     }
 
     asio::awaitable<void> session(Worker& worker, beast::tcp_stream stream) {
+        state.open_connections.fetch_add(1);
+        struct Closed {
+            std::atomic<int>& open;
+            ~Closed() { open.fetch_sub(1); }
+        } closed{state.open_connections};
         beast::flat_buffer buffer;
         try {
             while (co_await serve_one(worker, stream, buffer)) {

@@ -14,6 +14,9 @@ namespace marquee::http {
 // Shared by all workers: graceful shutdown waits for in_flight to reach zero.
 struct ServerState {
     std::atomic<int> in_flight{0};
+    // Client connections open now, busy or idle (a gateway keeps idle ones for its next requests).
+    std::atomic<int> open_connections{0};
+    // Set on SIGTERM: every response from then on says Connection: close.
     std::atomic<bool> stopping{false};
 };
 

@@ -23,6 +23,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 REDIS = os.environ.get("MARQUEE_TEST_REDIS_CLUSTER_URL") or os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/1")
 READS_PER_SECOND = 50
 READS_BURST = 20
+GATEWAY_FAIL_TIMEOUT = 2  # scripts/cluster.sh: how long nginx leaves out an instance that failed
 
 
 def consecutive_free_ports(n):
@@ -158,6 +159,45 @@ class GatewayTest(BookingSteps, ApiHelpers, unittest.TestCase):
         if refused.status == 429:
             self.assertError(refused, 429, "RATE_LIMITED")
         self.assertTrue(wait_for(lambda: self.call("GET", "/api/v1/movies").status == 200, timeout=3))
+
+    def test_rolling_restart_fails_no_request(self):
+        show = self.new_show(rows=6, seats=10)["showId"]
+        seats = [f"{row}{n}" for row in "ABCDEF" for n in range(1, 11)]
+        statuses, stop = [], threading.Event()
+
+        def customer():
+            me = self.buyer()
+            while not stop.is_set():
+                try:
+                    seat = seats.pop()
+                except IndexError:
+                    seats.extend(["A1"])  # sold out: go on asking (409s are answers too)
+                    seat = "A1"
+                h = self.hold(me, show, [seat])
+                statuses.append(h.status)
+                if h.status == 201:
+                    o = self.order(me, h.json["holdId"])
+                    statuses.append(o.status)
+                    if o.status == 201:
+                        statuses.append(self.pay(me, o.json["orderId"]).status)
+                statuses.append(self.call("GET", f"/api/v1/orders?limit=5", token=me).status)
+
+        threads = [threading.Thread(target=customer) for _ in range(4)]
+        for t in threads:
+            t.start()
+        try:
+            for i in (1, 0):
+                time.sleep(GATEWAY_FAIL_TIMEOUT + 1)  # the instance restarted before is back in rotation
+                old = self.instances[i]
+                old.stop()  # SIGTERM: in-flight requests finish, idle connections drain
+                self.instances[i] = Server(port=old.port, redis_url=REDIS, args=old.process.args[1:])
+            time.sleep(1)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        self.assertGreater(len(statuses), 100)
+        self.assertLessEqual(set(statuses), {200, 201, 409}, [s for s in statuses if s not in (200, 201, 409)])
 
     def test_zz_an_instance_killed_mid_load_loses_no_booking(self):
         show = self.new_show(rows=6, seats=10)["showId"]

@@ -1,6 +1,7 @@
 """PostgreSQL or Redis going away: requests that need it get 503 quickly (never a hang or a 500),
 health says which part is down, and the service recovers by itself once the server is back."""
 
+import http.client
 import threading
 import time
 import unittest
@@ -125,6 +126,28 @@ class GracefulShutdownInFlightTest(unittest.TestCase):
             pg.resume()
             server.stop()
             pg.stop()
+
+
+    def test_sigterm_serves_a_request_sent_on_an_idle_connection(self):
+        # A gateway's pooled keep-alive connection: idle when the signal comes, used a moment later.
+        server = Server()
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+        try:
+            conn.request("GET", "/api/health")
+            first = conn.getresponse()
+            first.read()
+            self.assertEqual(first.status, 200)
+            server.process.terminate()
+            time.sleep(0.5)
+            conn.request("GET", "/api/health")
+            answer = conn.getresponse()
+            answer.read()
+            self.assertEqual(answer.status, 200)
+            self.assertEqual(answer.getheader("Connection"), "close")  # the gateway drops the connection
+            self.assertEqual(server.process.wait(10), 0)
+        finally:
+            conn.close()
+            server.stop()
 
 
 class StalledPostgresTest(ServerTestCase):
