@@ -4,6 +4,7 @@
 #include "app/worker.hpp"
 #include "http/server.hpp"
 #include "jobs/health_probe.hpp"
+#include "jobs/show_partitions.hpp"
 #include "jobs/notification_sink.hpp"
 #include "jobs/order_expiry.hpp"
 #include "jobs/outbox.hpp"
@@ -81,6 +82,7 @@ int run(const Config& config, RunMode mode) {
         asio::co_spawn(first.loop, jobs::reconcile_seats(first.booking.seats), asio::detached);
         asio::co_spawn(first.loop, jobs::expire_orders(first.booking.order_store, first.booking.sync), asio::detached);
         asio::co_spawn(first.loop, jobs::keep_table_statistics(first.db), asio::detached);
+        asio::co_spawn(first.loop, jobs::keep_show_partitions(first.db), asio::detached);
         asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, *blocking, config.outbox_max_attempts,
                                                          config.outbox_lease_seconds),
                        asio::detached);

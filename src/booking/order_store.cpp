@@ -23,11 +23,13 @@ namespace {
     "extract(epoch FROM ov.expires_at)::bigint AS expires_epoch, "                                              \
     "(extract(epoch FROM ov.expires_at) * 1000)::bigint AS expires_ms, "                                        \
     "ov.customer_name, ov.customer_email, ov.customer_phone, ov.show_id, "                                      \
-    "extract(epoch FROM s.start_time)::bigint AS show_start, "                                                  \
-    MARQUEE_SQL_UTC_OFFSET("s.start_time") " AS show_utc_offset, "                                            \
+    "extract(epoch FROM lower(s.during))::bigint AS show_start, "                                               \
+    MARQUEE_SQL_UTC_OFFSET("lower(s.during)") " AS show_utc_offset, "                                         \
     "m.movie_id, m.title AS movie_title, t.theatre_id, t.name AS theatre_name "
+// A show by its id is read from show_slots (one index probe), not the month partitions of `shows`
+// (migration 009).
 #define MARQUEE_ORDER_JOINS                                                                                      \
-    "JOIN shows s ON s.show_id = ov.show_id JOIN movies m ON m.movie_id = s.movie_id "                          \
+    "JOIN show_slots s ON s.show_id = ov.show_id JOIN movies m ON m.movie_id = s.movie_id "                     \
     "JOIN theatres t ON t.theatre_id = s.theatre_id "
 
 // Every statement that changes orders names them, as they are after the change, `changed`, and ends
@@ -71,14 +73,14 @@ constexpr pg::Statement kOrdersOfUser{
 // Creates a batch of orders. $1: a JSON array of {i, hold_id, user_id, show_id, seats, name, email,
 // phone, amount}; $2: the payment window in seconds. Returns each new order with its `i`; a request
 // without a row back is for a show that is cancelled or has started. The share lock on each show's
-// row makes a show cancellation wait until these orders are committed, so it cancels them too
-// (cancel_show). Users are inserted in a fixed order so that two batches naming the same new users
+// slot (show_slots, which a cancellation updates through the trigger on `shows`) makes a show
+// cancellation wait until these orders are committed, so it cancels them too (cancel_show). Users are inserted in a fixed order so that two batches naming the same new users
 // cannot deadlock.
 constexpr pg::Statement kCreateOrders{
     "orders_create",
     "WITH req AS (SELECT * FROM marquee_new_orders($1::jsonb)), "
-    "bookable AS (SELECT show_id FROM shows WHERE show_id IN (SELECT show_id FROM req) "
-    "  AND status <> 'CANCELLED' AND start_time > now() FOR SHARE), "
+    "bookable AS (SELECT show_id FROM show_slots WHERE show_id IN (SELECT show_id FROM req) "
+    "  AND live AND lower(during) > now() FOR SHARE), "
     "known_users AS (INSERT INTO users (user_id) SELECT DISTINCT user_id FROM req ORDER BY user_id "
     "  ON CONFLICT (user_id) DO NOTHING), "
     "changed AS (INSERT INTO orders (hold_id, user_id, show_id, seat_ids, customer_name, customer_email, "
@@ -144,9 +146,9 @@ constexpr pg::Statement kConfirmPayments{
 // transaction ends (a payment of it waits, then finds it changed).
 constexpr pg::Statement kLockForCancellation{
     "order_lock_for_cancellation",
-    "SELECT o.status, o.expires_at <= now() AS lapsed, s.start_time <= now() AS show_started, "
+    "SELECT o.status, o.expires_at <= now() AS lapsed, lower(s.during) <= now() AS show_started, "
     "  t.cancellation_available, o.show_id, o.seat_ids "
-    "FROM orders o JOIN shows s ON s.show_id = o.show_id JOIN theatres t ON t.theatre_id = s.theatre_id "
+    "FROM orders o JOIN show_slots s ON s.show_id = o.show_id JOIN theatres t ON t.theatre_id = s.theatre_id "
     "WHERE o.order_id = $1 AND o.user_id = $2 FOR UPDATE OF o"};
 
 // $1 order, $2 its new status (an ending one: CANCELLED, REFUNDED).
@@ -156,13 +158,13 @@ constexpr pg::Statement kEndOrder{
     MARQUEE_FREE_SEATS_OF_ENDED_ORDERS MARQUEE_RECORD_ORDER_CHANGES "SELECT seat_version FROM order_versions"};
 
 // $1 show. First statement of a show cancellation: waits for the order writes that share-lock the
-// show's row (kCreateOrders), so that the next statement, with a snapshot of its own, sees them.
+// show's slot (kCreateOrders; the trigger on `shows` updates the slot), so that the next statement, with a snapshot of its own, sees them.
 // No row: no such show.
 constexpr pg::Statement kMarkShowCancelled{
     "show_mark_cancelled",
     "WITH marked AS (UPDATE shows SET status = 'CANCELLED', cancelled_at = now() "
     "  WHERE show_id = $1 AND status <> 'CANCELLED' RETURNING show_id) "
-    "SELECT s.movie_id, EXISTS (SELECT 1 FROM marked) AS cancelled_now FROM shows s WHERE s.show_id = $1"};
+    "SELECT s.movie_id, EXISTS (SELECT 1 FROM marked) AS cancelled_now FROM show_slots s WHERE s.show_id = $1"};
 
 // $1 show, $2 whether this call cancelled it, $3 its movie. Pending orders become CANCELLED and
 // confirmed ones REFUNDED; each customer gets order.cancelled or order.refunded and show.cancelled

@@ -51,23 +51,23 @@ const redis::Script kFreeOrderSeats(script("free_order_seats"));
 // hour from now for a show that ended longer ago).
 constexpr pg::Statement kShowSeatState{
     "booking_show_seat_state",
-    "SELECT s.status = 'CANCELLED' AS cancelled, COALESCE(v.version, 0) AS version, "
-    "  (extract(epoch FROM GREATEST(s.end_time + interval '1 day', now() + interval '1 hour')) * 1000)::bigint "
+    "SELECT NOT s.live AS cancelled, COALESCE(v.version, 0) AS version, "
+    "  (extract(epoch FROM GREATEST(upper(s.during) + interval '1 day', now() + interval '1 hour')) * 1000)::bigint "
     "    AS expire_at_ms, "
     "  (SELECT COALESCE(json_agg(json_build_object('seat', os.seat_id, 'confirmed', o.status = 'CONFIRMED', "
     "    'order', o.order_id, 'expires_ms', (extract(epoch FROM o.expires_at) * 1000)::bigint)), '[]') "
     "    FROM order_seats os JOIN orders o ON o.order_id = os.order_id WHERE os.show_id = s.show_id)::text AS seats "
-    "FROM shows s LEFT JOIN seat_versions v ON v.show_id = s.show_id WHERE s.show_id = $1"};
+    "FROM show_slots s LEFT JOIN seat_versions v ON v.show_id = s.show_id WHERE s.show_id = $1"};
 
 // Every show that has had orders and has not ended, with its seat version (migration 007), the most
 // recently changed first. The versions of shows that ended a day ago are forgotten.
 constexpr pg::Statement kSeatVersions{
     "booking_seat_versions",
-    "SELECT v.show_id, v.version FROM seat_versions v JOIN shows s ON s.show_id = v.show_id "
-    "WHERE s.end_time > now() ORDER BY v.changed_at DESC"};
+    "SELECT v.show_id, v.version FROM seat_versions v JOIN show_slots s ON s.show_id = v.show_id "
+    "WHERE upper(s.during) > now() ORDER BY v.changed_at DESC"};
 constexpr pg::Statement kForgetEndedVersions{
     "booking_seat_versions_forget",
-    "DELETE FROM seat_versions v USING shows s WHERE s.show_id = v.show_id AND s.end_time < now() - interval '1 day'"};
+    "DELETE FROM seat_versions v USING show_slots s WHERE s.show_id = v.show_id AND upper(s.during) < now() - interval '1 day'"};
 
 // The sentinel entry every seat key of an initialised show carries (MARK in lua/prelude.lua): the
 // seat map leaves it out of the sold seats.

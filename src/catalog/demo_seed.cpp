@@ -129,7 +129,9 @@ JOIN movies m ON m.movie_id = ('550e8400-e29b-41d4-a716-44665544000' ||
      (1 + (ascii(right(sc.screen_id::text, 1)) + ascii(right(sc.screen_id::text, 2)) + s.n + d.day) % 5))::uuid
 WHERE sc.screen_id::text LIKE '770e8400-e29b-41d4-a716-4466554400%'
   AND slot.start_at > now()
-ON CONFLICT DO NOTHING;
+  -- Idempotent: a slot a show of an earlier run holds is left alone (the rule lives in show_slots).
+  AND NOT EXISTS (SELECT 1 FROM show_slots l WHERE l.screen_id = sc.screen_id AND l.live
+                  AND l.during && tstzrange(slot.start_at, slot.start_at + make_interval(mins => m.duration_mins)));
 
 -- The planner should see the catalogue as it now is, not as the empty tables of a moment ago
 -- (autovacuum would take up to a minute to tell it).

@@ -73,6 +73,14 @@ constexpr pg::Statement kInsertShow{
     "to_timestamp($3) + make_interval(mins => m.duration_mins), $4::numeric "
     "FROM movies m, screens sc WHERE m.movie_id = $1 AND sc.screen_id = $2 RETURNING show_id"};
 
+// The month partition of `shows` for an instant (sql/migrations/009_partitioned_shows.sql).
+constexpr pg::Statement kEnsureMonth{"show_partition_ensure", "SELECT marquee_ensure_show_partition(to_timestamp($1))"};
+
+// An insert into a month no partition of `shows` holds yet.
+bool is_missing_partition(const pg::Error& e) {
+    return e.sqlstate == "23514" && std::string_view(e.what()).find("no partition") != std::string_view::npos;
+}
+
 constexpr pg::Statement kShowSummary{
     "show_summary",
     "SELECT s.show_id, s.movie_id, s.theatre_id, s.screen_id, " MARQUEE_SHOW_TIMES
@@ -183,11 +191,19 @@ int ShowStore::cache_ttl(int ttl_seconds) const { return reads_.cache_ttl(ttl_se
 boost::asio::awaitable<CreatedShow> ShowStore::create(const NewShow& show) {
     pg::Result inserted;
     bool overlaps = false;
-    try {
-        inserted = co_await db_.query(kInsertShow, show.movie, show.screen, show.start, show.price.to_decimal());
-    } catch (const pg::Error& e) {
-        if (!e.violates(kNoOverlappingShows)) throw;
-        overlaps = true;
+    for (int attempt = 0;; ++attempt) {
+        bool no_partition = false;
+        try {
+            inserted = co_await db_.query(kInsertShow, show.movie, show.screen, show.start, show.price.to_decimal());
+        } catch (const pg::Error& e) {
+            if (e.violates(kNoOverlappingShows)) overlaps = true;
+            else if (attempt == 0 && is_missing_partition(e)) no_partition = true;
+            else throw;
+        }
+        if (!no_partition) break;
+        // Further ahead than the jobs keep months ready (jobs/show_partitions): this show's month is
+        // made now, and the insert tried again.
+        co_await db_.query(kEnsureMonth, show.start);
     }
     // Field by field: g++ 12 destroys the temporaries of a braced initialiser in a coroutine twice.
     CreatedShow created;

@@ -32,8 +32,8 @@ constexpr pg::Statement kLeaseEvents{
     "SELECT l.event_id, l.event_type, l.attempts, (l.payload || COALESCE(show_context.fields, '{}'))::text AS payload "
     "FROM leased l "
     "LEFT JOIN LATERAL (SELECT jsonb_build_object('movie', m.title, 'theatre', t.name, 'theatreAddress', t.address, "
-    "    'startTime', to_char(s.start_time AT TIME ZONE t.timezone, 'YYYY-MM-DD HH24:MI'), 'timezone', t.timezone) "
-    "  FROM shows s JOIN movies m ON m.movie_id = s.movie_id JOIN theatres t ON t.theatre_id = s.theatre_id "
+    "    'startTime', to_char(lower(s.during) AT TIME ZONE t.timezone, 'YYYY-MM-DD HH24:MI'), 'timezone', t.timezone) "
+    "  FROM show_slots s JOIN movies m ON m.movie_id = s.movie_id JOIN theatres t ON t.theatre_id = s.theatre_id "
     "  WHERE s.show_id = (l.payload->>'showId')::uuid) show_context(fields) ON true "
     "ORDER BY l.event_id"};
 // A booking rush makes two events per booking, and each batch costs a few statements however small

@@ -1,0 +1,88 @@
+"""Shows partitioned by month (sql/migrations/009_partitioned_shows.sql): a query by date reads only
+the months it covers, a show in a month no partition holds yet is still added, and the rules the
+unpartitioned table kept still hold across partitions (no two live shows on a screen at once, even
+straddling a month's end; a cancelled show frees its slot; a show id is unique)."""
+
+import datetime
+import re
+import subprocess
+import uuid
+
+from harness import DATABASE_URL, ServerTestCase, psql
+
+
+def month_start(months_ahead):
+    today = datetime.date.today().replace(day=1)
+    year, month = divmod(today.month - 1 + months_ahead, 12)
+    return datetime.date(today.year + year, month + 1, 1)
+
+
+class PartitionedShowsTest(ServerTestCase):
+    def screen(self):
+        theatre = self.create_theatre(timezone="UTC")
+        return self.create_screen(theatre["theatreId"])["screenId"]
+
+    def add_show(self, movie, screen, start):
+        return self.call("POST", "/api/v1/admin/shows",
+                         {"movieId": movie, "screenId": screen, "startTime": start, "price": 250}, token=self.admin)
+
+    def test_a_query_by_date_reads_only_its_months(self):
+        day = month_start(2) + datetime.timedelta(days=14)
+        # The statement's own shape (catalog/show_store.cpp, MARQUEE_LOCAL_DAY_RANGE), as a prepared
+        # statement with a generic plan, the way the server runs it: pruned when it starts.
+        plan = psql(
+            "SET plan_cache_mode = force_generic_plan; "
+            "PREPARE by_date(uuid, text) AS SELECT s.show_id FROM shows s JOIN theatres t ON t.theatre_id = s.theatre_id "
+            "WHERE s.movie_id = $1 AND s.status <> 'CANCELLED' AND s.start_time >= $2::date - interval '1 day' "
+            "AND s.start_time < $2::date + interval '2 days' "
+            "AND (s.start_time AT TIME ZONE t.timezone)::date = $2::date; "
+            f"EXPLAIN (ANALYZE, COSTS OFF) EXECUTE by_date('{uuid.uuid4()}', '{day}')")
+        partitions = int(psql("SELECT count(*) FROM pg_inherits WHERE inhparent = 'shows'::regclass"))
+        self.assertGreater(partitions, 12)
+        scanned = {name for name in partitions_named(plan)}
+        self.assertEqual(scanned, {f"shows_{day:%Y_%m}"}, plan)
+        self.assertIn(f"Subplans Removed: {partitions - 1}", plan)
+
+    def test_a_show_beyond_the_prepared_months_gets_its_month(self):
+        movie = self.create_movie()["movieId"]
+        # Well past the year the jobs keep ready, and a month no earlier run has made.
+        ahead = 40
+        while psql(f"SELECT to_regclass('shows_{month_start(ahead):%Y_%m}') IS NULL") != "t":
+            ahead += 1
+        far = month_start(ahead)
+        name = f"shows_{far:%Y_%m}"
+        created = self.add_show(movie, self.screen(), f"{far}T18:00:00Z")
+        self.assertEqual(created.status, 201, created)
+        self.assertEqual(psql(f"SELECT count(*) FROM {name} WHERE show_id = '{created.json['showId']}'"), "1")
+
+    def test_no_overlap_across_a_month_end(self):
+        movie = self.create_movie()["movieId"]  # 120 minutes long
+        screen = self.screen()
+        end_of_month = month_start(3) - datetime.timedelta(days=1)
+        late = self.add_show(movie, screen, f"{end_of_month}T23:00:00Z")
+        self.assertEqual(late.status, 201, late)
+        early = self.add_show(movie, screen, f"{month_start(3)}T00:30:00Z")  # next month's partition
+        self.assertError(early, 409, "SHOW_OVERLAP")
+        # A cancelled show frees its slot, in whichever month it is.
+        cancelled = self.call("POST", f"/api/v1/admin/shows/{late.json['showId']}/cancel", token=self.admin)
+        self.assertEqual(cancelled.status, 200, cancelled)
+        self.assertEqual(self.add_show(movie, screen, f"{month_start(3)}T00:30:00Z").status, 201)
+
+    def test_every_show_has_its_slot_and_ids_stay_unique(self):
+        self.assertEqual(psql("SELECT count(*) FROM shows s LEFT JOIN show_slots l USING (show_id) "
+                              "WHERE l.show_id IS NULL OR l.live <> (s.status <> 'CANCELLED')"), "0")
+        show = self.new_show()["showId"]
+        # The same id again, in another month: show_slots' key refuses it.
+        duplicate = psql_error(f"INSERT INTO shows (show_id, movie_id, theatre_id, screen_id, start_time, end_time, price) "
+                               f"SELECT show_id, movie_id, theatre_id, screen_id, start_time + interval '60 days', "
+                               f"end_time + interval '60 days', price FROM shows WHERE show_id = '{show}'")
+        self.assertIn("show_slots_pkey", duplicate)
+
+
+def partitions_named(plan):
+    return set(re.findall(r"\bon (shows_\d{4}_\d{2})\b", plan))
+
+
+def psql_error(sql):
+    result = subprocess.run(["psql", DATABASE_URL, "-tAqc", sql], capture_output=True, text=True)
+    return result.stderr
