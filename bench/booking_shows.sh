@@ -8,7 +8,8 @@ add_booking_shows() {
     SELECT '550e8400-e29b-41d4-a716-446655440005', sc.theatre_id, sc.screen_id, t, t + interval '180 minutes', 250
     FROM screens sc, generate_series(date_trunc('day', now()) + interval '8 days 6 hours',
                                      date_trunc('day', now()) + interval '$1 days', interval '4 hours') t
-    WHERE sc.total_seats = 120 ON CONFLICT DO NOTHING" >/dev/null
+    WHERE sc.total_seats = 120 AND NOT EXISTS (SELECT 1 FROM show_slots l WHERE l.screen_id = sc.screen_id
+      AND l.live AND l.during && tstzrange(t, t + interval '180 minutes'))" >/dev/null
 }
 
 # booking_shows AFTER: the live shows on those screens starting later than now() + AFTER, comma-separated.
