@@ -6,9 +6,11 @@ import datetime
 import http.client
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import unittest
@@ -21,6 +23,9 @@ REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/1")
 if os.environ.get("MARQUEE_TEST_ON_CLUSTER") == "1":
     REDIS_URL = os.environ["MARQUEE_TEST_REDIS_CLUSTER_URL"]
 ON_CLUSTER = REDIS_URL.startswith("redis-cluster://")
+# … and through nginx in front of two instances (CTest sets MARQUEE_TEST_THROUGH_GATEWAY with it).
+THROUGH_GATEWAY = os.environ.get("MARQUEE_TEST_THROUGH_GATEWAY") == "1"
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 # A streaming replica of the test database, which ./test.sh runs (DATABASE_READ_URL's tests).
 DATABASE_READ_URL = os.environ.get("MARQUEE_TEST_DATABASE_READ_URL", "postgresql://marquee@127.0.0.1:5434/marquee_test")
 JWT_SECRET = "integration-test-secret-of-32-bytes-or-more"
@@ -160,6 +165,75 @@ class Server(HttpClient):
         for k, v in claims.items():
             args += [f"--{k}", v]
         return subprocess.run(args, env=self.env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def is_free(port):
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+            return True
+        except OSError:
+            return False
+
+
+def consecutive_free_ports(n):
+    """nginx's upstream is rendered from a first port and a count."""
+    import random
+    while True:
+        first = random.randrange(20000, 30000)
+        ports = list(range(first, first + n))
+        if all(is_free(p) for p in ports):
+            return ports
+
+
+class Gateway(HttpClient):
+    """nginx (deploy/nginx.conf.template) on free ports in front of instances on `instance_ports`,
+    rendered and run by scripts/cluster.sh in a directory of its own."""
+
+    def __init__(self, instance_ports, reads_per_second=100000, reads_burst=100000):
+        super().__init__(free_port())
+        self.tls_port = free_port()
+        self.dir = tempfile.mkdtemp(prefix="marquee-gateway-")
+        os.chmod(self.dir, 0o755)  # nginx runs as the unprivileged user
+        self.env = {**os.environ, "CLUSTER_DIR": self.dir, "GATEWAY_PORT": str(self.port),
+                    "GATEWAY_TLS_PORT": str(self.tls_port), "INSTANCES": str(len(instance_ports)),
+                    "INSTANCE_BASE_PORT": str(instance_ports[0]), "PUBLIC_READS_PER_SECOND": str(reads_per_second),
+                    "PUBLIC_READS_BURST": str(reads_burst)}
+        self.script("start_gateway")
+
+    def script(self, function):
+        subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/lib.sh"; source "{ROOT}/scripts/cluster.sh"; {function}'],
+                       env=self.env, check=True, capture_output=True, text=True)
+
+    def access_log(self):
+        time.sleep(1.5)  # the log is buffered for up to a second
+        with open(os.path.join(self.dir, "nginx", "access.log")) as f:
+            return f.read()
+
+    def stop(self):
+        self.script("stop_gateway")
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class Deployment(HttpClient):
+    """Marquee as deployed: two instances (the first with the jobs) behind a Gateway, used as one
+    server — requests go through nginx, tokens are made with the instances' secret."""
+
+    def __init__(self, env=None, redis_url=REDIS_URL, **gateway_settings):
+        ports = consecutive_free_ports(2)
+        self.instances = [Server(env=env, port=p, redis_url=redis_url, args=("serve", "--no-jobs") if i else ("serve",))
+                          for i, p in enumerate(ports)]
+        self.gateway = Gateway(ports, **gateway_settings)
+        super().__init__(self.gateway.port)
+        self.env = self.instances[0].env
+
+    def token(self, *args, **kwargs):
+        return self.instances[0].token(*args, **kwargs)
+
+    def stop(self):
+        self.gateway.stop()
+        for s in self.instances:
+            s.stop()
 
 
 class Proxy:
@@ -336,7 +410,7 @@ class ServerTestCase(ApiHelpers, unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Server(env=cls.SERVER_ENV)
+        cls.server = Deployment(env=cls.SERVER_ENV) if THROUGH_GATEWAY else Server(env=cls.SERVER_ENV)
         cls.admin = cls.server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
         cls.user = cls.server.token("user-" + uuid.uuid4().hex[:8])
 

@@ -6,19 +6,14 @@ gateway's own."""
 
 import os
 import random
-import shutil
-import socket
 import subprocess
-import tempfile
 import threading
 import time
 import unittest
 import uuid
 
-from harness import (ApiHelpers, BookingSteps, HttpClient, Server, free_port, in_parallel, psql,
-                     wait_for)
+from harness import ApiHelpers, BookingSteps, Deployment, Server, in_parallel, psql, wait_for
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "../.."))
 # The tests' Redis Cluster when ./test.sh runs one, so the instances are deployed as they would be.
 REDIS = os.environ.get("MARQUEE_TEST_REDIS_CLUSTER_URL") or os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/1")
 READS_PER_SECOND = 50
@@ -26,68 +21,16 @@ READS_BURST = 20
 GATEWAY_FAIL_TIMEOUT = 2  # scripts/cluster.sh: how long nginx leaves out an instance that failed
 
 
-def consecutive_free_ports(n):
-    """nginx's upstream is rendered from a first port and a count."""
-    while True:
-        first = random.randrange(20000, 30000)
-        ports = list(range(first, first + n))
-        if all(is_free(p) for p in ports):
-            return ports
-
-
-def is_free(port):
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-            return True
-        except OSError:
-            return False
-
-
-class Gateway(HttpClient):
-    """nginx on free ports, rendered and run by scripts/cluster.sh in a directory of its own."""
-
-    def __init__(self, instance_ports):
-        super().__init__(free_port())
-        self.tls_port = free_port()
-        self.dir = tempfile.mkdtemp(prefix="marquee-gateway-")
-        os.chmod(self.dir, 0o755)
-        self.env = {**os.environ, "CLUSTER_DIR": self.dir, "GATEWAY_PORT": str(self.port),
-                    "GATEWAY_TLS_PORT": str(self.tls_port), "INSTANCES": str(len(instance_ports)),
-                    "INSTANCE_BASE_PORT": str(instance_ports[0]), "PUBLIC_READS_PER_SECOND": str(READS_PER_SECOND),
-                    "PUBLIC_READS_BURST": str(READS_BURST)}
-        self.script("start_gateway")
-
-    def script(self, function):
-        subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/lib.sh"; source "{ROOT}/scripts/cluster.sh"; {function}'],
-                       env=self.env, check=True, capture_output=True, text=True)
-
-    def access_log(self):
-        time.sleep(1.5)  # the log is buffered for up to a second
-        with open(os.path.join(self.dir, "nginx", "access.log")) as f:
-            return f.read()
-
-    def stop(self):
-        self.script("stop_gateway")
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-
 class GatewayTest(BookingSteps, ApiHelpers, unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        ports = consecutive_free_ports(2)
-        cls.instances = [Server(port=p, redis_url=REDIS, args=("serve", "--no-jobs") if i else ("serve",))
-                         for i, p in enumerate(ports)]
-        cls.gateway = Gateway(ports)
-        cls.server = cls.gateway
-        cls.gateway.token = cls.instances[0].token
-        cls.admin = cls.gateway.token("admin-" + uuid.uuid4().hex[:8], admin=True)
+        cls.server = Deployment(redis_url=REDIS, reads_per_second=READS_PER_SECOND, reads_burst=READS_BURST)
+        cls.gateway, cls.instances = cls.server.gateway, cls.server.instances
+        cls.admin = cls.server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
 
     @classmethod
     def tearDownClass(cls):
-        cls.gateway.stop()
-        for s in cls.instances:
-            s.stop()
+        cls.server.stop()
 
     def live_seat_owners(self, show):
         """Seat → how many live (pending or confirmed) orders hold it, from PostgreSQL."""
