@@ -31,14 +31,6 @@ wait_until() {
   done
 }
 
-# The unprivileged user (start_postgres creates it the same way). Needed before pg_root, which
-# decides where files go by what this user can reach.
-ensure_os_user() {
-  if [[ $EUID -eq 0 ]] && ! id "$PG_OS_USER" >/dev/null 2>&1; then
-    useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
-  fi
-}
-
 # Somewhere the unprivileged user can reach: ./.local/cluster, or beside PostgreSQL's files when
 # pg_root had to move them out of the checkout.
 cluster_dir() {
@@ -115,9 +107,19 @@ stop_system_nginx() {
   as_root kill -QUIT "$pid"
 }
 
-require_binary() {
+# The instances and the jobs process run a copy of the build in the cluster directory: the
+# unprivileged user may not reach the checkout (under /root, say), and a rebuild changes nothing
+# that runs until a (rolling) restart installs it.
+service_bin() { echo "$(cluster_dir)/bin/marquee"; }
+
+install_service_binary() {
+  local target; target="$(service_bin)"
   [[ -x "$BIN" ]] || die "no $BIN: build it first (./run.sh builds it)"
-  as_pg test -x "$BIN" || die "$PG_OS_USER cannot run $BIN: move the checkout somewhere it can reach"
+  cmp -s "$BIN" "$target" && return 0
+  cluster_mkdir "$(cluster_dir)/bin"
+  # A new file, then a rename: a process running the old one keeps it.
+  install -m 755 "$BIN" "$target.new"
+  mv -f "$target.new" "$target"
 }
 
 # The database of DATABASE_URL (its path, without a query).
@@ -246,8 +248,17 @@ SQL
 start_pg_replica() {
   local port=${PG_REPLICA_PORT:-5434} slot=${PG_REPLICA_SLOT:-marquee_replica} dir
   dir="$(pg_replica_dir)"
-  pg_replica_running && return 0
+  if pg_replica_running; then
+    pg_replica_follows "$slot" && return 0
+    stop_pg_replica
+  fi
   cluster_mkdir "$dir" "$dir/run"
+  if [[ -f "$dir/data/PG_VERSION" ]] && ! pg_replica_follows "$slot"; then
+    log "the replica in $dir/data cannot follow this primary (another primary's copy, or its slot lost WAL): copying it again"
+    rm -rf "$dir/data"
+    psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -qtAc \
+      "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
+  fi
   ensure_replication_slot "$slot"
   if [[ ! -f "$dir/data/PG_VERSION" ]]; then
     log "copying the primary into a streaming replica in $dir/data"
@@ -258,6 +269,18 @@ start_pg_replica() {
   as_pg "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/postgres.log" -w -t 60 start \
     -o "-p $port -c listen_addresses=127.0.0.1 -k $dir/run -c max_connections=300 -c hot_standby=on \
         -c hot_standby_feedback=on -c max_standby_streaming_delay=5s" >/dev/null
+}
+
+# pg_replica_follows SLOT: the replica's files are a copy of this primary (the same system
+# identifier) and its slot still has the WAL it needs. A primary made afresh (./.local removed, say)
+# or a slot invalidated by max_slot_wal_keep_size would leave a replica that never catches up.
+pg_replica_follows() {
+  local ours theirs slot_state
+  ours="$(as_pg "$PG_BIN/pg_controldata" -D "$(pg_replica_dir)/data" 2>/dev/null | awk -F: '/system identifier/ {gsub(/ /, "", $2); print $2}')"
+  theirs="$(psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -tAc "SELECT system_identifier FROM pg_control_system()")"
+  slot_state="$(psql -h 127.0.0.1 -p "$PG_PORT" -U marquee -d postgres -tAc \
+    "SELECT wal_status FROM pg_replication_slots WHERE slot_name = '$1'")"
+  [[ -n "$ours" && "$ours" == "$theirs" && "$slot_state" != "lost" && -n "$slot_state" ]]
 }
 
 stop_pg_replica() {
@@ -290,12 +313,12 @@ running_instance_ports() {
   for pidfile in "$(cluster_dir)"/instance-*.pid; do
     port="${pidfile##*/instance-}"
     port="${port%.pid}"
-    if pid_of "$pidfile" "$BIN" >/dev/null; then echo "$port"; fi
+    if pid_of "$pidfile" "$(service_bin)" >/dev/null; then echo "$port"; fi
   done
 }
 
 instance_healthy() {  # instance_healthy PORT: ours (by its pid file) and answering 200 on /api/health
-  pid_of "$(cluster_dir)/instance-$1.pid" "$BIN" >/dev/null &&
+  pid_of "$(cluster_dir)/instance-$1.pid" "$(service_bin)" >/dev/null &&
     curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$1/api/health"
 }
 
@@ -305,18 +328,18 @@ start_instance() {
   local port=$1 dir
   shift
   dir="$(cluster_dir)"
-  pid_of "$dir/instance-$port.pid" "$BIN" >/dev/null && return 0
-  require_binary
+  pid_of "$dir/instance-$port.pid" "$(service_bin)" >/dev/null && return 0
+  install_service_binary
   cluster_mkdir
   local environment=(env HOST=127.0.0.1 PORT="$port" THREADS="${INSTANCE_THREADS:-1}")
   if (($#)); then environment=(env -i "$@"); fi
   log "starting an API instance on 127.0.0.1:$port"
-  spawn "$dir/instance-$port.pid" "$dir/instance-$port.log" "${environment[@]}" "$BIN" serve --no-jobs
+  spawn "$dir/instance-$port.pid" "$dir/instance-$port.log" "${environment[@]}" "$(service_bin)" serve --no-jobs
   wait_until 30 instance_healthy "$port" ||
     die "the API instance on $port is not healthy after 30 s; see $dir/instance-$port.log"
 }
 
-stop_instance() { stop_pid "$(cluster_dir)/instance-$1.pid" "$BIN" "the API instance on $1"; }
+stop_instance() { stop_pid "$(cluster_dir)/instance-$1.pid" "$(service_bin)" "the API instance on $1"; }
 
 start_instances() {
   local port
@@ -334,30 +357,30 @@ stop_instances() {
 start_jobs_process() {
   local dir pid
   dir="$(cluster_dir)"
-  pid_of "$dir/jobs.pid" "$BIN" >/dev/null && return 0
-  require_binary
+  pid_of "$dir/jobs.pid" "$(service_bin)" >/dev/null && return 0
+  install_service_binary
   cluster_mkdir
   local environment=(env THREADS="${JOBS_THREADS:-1}")
   if (($#)); then environment=(env -i "$@"); fi
   log "starting the jobs process"
-  spawn "$dir/jobs.pid" "$dir/jobs.log" "${environment[@]}" "$BIN" jobs
-  wait_until 5 pid_of "$dir/jobs.pid" "$BIN" || die "the jobs process did not start; see $dir/jobs.log"
+  spawn "$dir/jobs.pid" "$dir/jobs.log" "${environment[@]}" "$(service_bin)" jobs
+  wait_until 5 pid_of "$dir/jobs.pid" "$(service_bin)" || die "the jobs process did not start; see $dir/jobs.log"
   # A bad setting stops it at once: still there after a second means it is running.
-  pid="$(pid_of "$dir/jobs.pid" "$BIN")"
+  pid="$(pid_of "$dir/jobs.pid" "$(service_bin)")"
   sleep 1
   ! pid_gone "$pid" || die "the jobs process stopped; see $dir/jobs.log"
 }
 
-stop_jobs_process() { stop_pid "$(cluster_dir)/jobs.pid" "$BIN" "the jobs process"; }
+stop_jobs_process() { stop_pid "$(cluster_dir)/jobs.pid" "$(service_bin)" "the jobs process"; }
 
 # restart_of PIDFILE STOP START [ARGS...]: STOP ARGS, then START ARGS with the environment the
 # process in PIDFILE started with, so a restart from any shell keeps the deployment's settings
-# (a plain shell would give lib.sh's single Redis, say). The binary is the one now at $BIN: a
-# restart deploys a new build.
+# (a plain shell would give lib.sh's single Redis, say). The binary is the one now at $BIN, copied
+# in by install_service_binary: a restart deploys a new build.
 restart_of() {
   local pidfile=$1 stop=$2 start=$3 pid environment=()
   shift 3
-  if pid="$(pid_of "$pidfile" "$BIN")"; then mapfile -d '' -t environment <"/proc/$pid/environ"; fi
+  if pid="$(pid_of "$pidfile" "$(service_bin)")"; then mapfile -d '' -t environment <"/proc/$pid/environ"; fi
   "$stop" "$@"
   "$start" "$@" "${environment[@]}"
 }
@@ -499,7 +522,7 @@ export_cluster_environment() {
 start_cluster() {
   install_packages
   install_cluster_packages
-  require_binary
+  install_service_binary
   start_postgres
   ensure_database "$(database_name)"
   start_pg_replica

@@ -67,10 +67,16 @@ as_pg() {
 
 # max_slot_wal_keep_size: a stopped streaming replica (scripts/cluster.sh) keeps its replication slot,
 # which would otherwise make the primary keep every WAL segment written since, without bound.
-start_postgres() {
+# The unprivileged user every server runs as when we are root. Needed before pg_root, which decides
+# where files go by what this user can reach.
+ensure_os_user() {
   if [[ $EUID -eq 0 ]] && ! id "$PG_OS_USER" >/dev/null 2>&1; then
     useradd --system --no-create-home --shell /usr/sbin/nologin "$PG_OS_USER"
   fi
+}
+
+start_postgres() {
+  ensure_os_user
   local root; root="$(pg_root)"
   mkdir -p "$root/run"
   [[ $EUID -eq 0 ]] && chown -R "$PG_OS_USER" "$root"

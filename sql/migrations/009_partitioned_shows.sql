@@ -26,9 +26,7 @@ INSERT INTO show_slots (show_id, movie_id, theatre_id, screen_id, during, live)
 SELECT show_id, movie_id, theatre_id, screen_id, tstzrange(start_time, end_time), status <> 'CANCELLED' FROM shows;
 
 CREATE TABLE shows_by_month (
-    -- Checked at commit: an UPDATE that moves a show to another month is a delete and an insert,
-    -- and between the two its slot is briefly gone (see marquee_keep_show_slot).
-    show_id     uuid NOT NULL DEFAULT gen_random_uuid() REFERENCES show_slots (show_id) DEFERRABLE INITIALLY DEFERRED,
+    show_id     uuid NOT NULL DEFAULT gen_random_uuid(),  -- references show_slots (added below)
     movie_id    uuid NOT NULL REFERENCES movies (movie_id),
     theatre_id  uuid NOT NULL,
     screen_id   uuid NOT NULL,
@@ -83,6 +81,12 @@ DROP TABLE shows;
 ALTER TABLE shows_by_month RENAME TO shows;
 ALTER TABLE shows RENAME CONSTRAINT shows_by_month_pkey TO shows_pkey;
 
+-- Checked at commit: an UPDATE that moves a show to another month is a delete and an insert, and
+-- between the two its slot is briefly gone (see marquee_keep_show_slot). Added once the rows are in:
+-- rows inserted under a deferred constraint would leave trigger events pending, which CREATE INDEX
+-- on those partitions refuses.
+ALTER TABLE shows ADD CONSTRAINT shows_show_id_fkey FOREIGN KEY (show_id) REFERENCES show_slots (show_id)
+  DEFERRABLE INITIALLY DEFERRED;
 ALTER TABLE show_slots ADD CONSTRAINT shows_no_overlap EXCLUDE USING gist (screen_id WITH =, during WITH &&) WHERE (live);
 -- Availability and shows-by-date: a movie's live shows in a time range (one index per partition).
 CREATE INDEX idx_shows_movie_start ON shows (movie_id, start_time) WHERE status <> 'CANCELLED';

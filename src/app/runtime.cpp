@@ -73,10 +73,11 @@ int run(const Config& config, RunMode mode) {
         server->start();
     }
 
-    // Every worker's connections are probed on its own loop; the background jobs share the first.
+    // Every worker's connections are probed on its own loop, its read replica's lag too; the
+    // background jobs share the first.
+    for (std::size_t i = 0; i < workers.size(); ++i) asio::co_spawn(workers[i]->loop, workers[i]->reads.watch(), asio::detached);
     for (std::size_t i = 0; i < workers.size(); ++i)
-        asio::co_spawn(workers[i]->loop, jobs::probe_health(workers[i]->db, workers[i]->reads, workers[i]->redis,
-                                                                  health.parts[i], clock),
+        asio::co_spawn(workers[i]->loop, jobs::probe_health(workers[i]->db, workers[i]->redis, health.parts[i], clock),
                        asio::detached);
     if (mode != RunMode::ApiOnly) {
         asio::co_spawn(first.loop, jobs::reconcile_seats(first.booking.seats), asio::detached);

@@ -163,7 +163,7 @@ constexpr pg::Statement kEndOrder{
 constexpr pg::Statement kMarkShowCancelled{
     "show_mark_cancelled",
     "WITH marked AS (UPDATE shows SET status = 'CANCELLED', cancelled_at = now() "
-    "  WHERE show_id = $1 AND status <> 'CANCELLED' RETURNING show_id) "
+    "  WHERE " MARQUEE_SHOW_BY_ID("", "$1") " AND status <> 'CANCELLED' RETURNING show_id) "
     "SELECT s.movie_id, EXISTS (SELECT 1 FROM marked) AS cancelled_now FROM show_slots s WHERE s.show_id = $1"};
 
 // $1 show, $2 whether this call cancelled it, $3 its movie. Pending orders become CANCELLED and

@@ -1,6 +1,7 @@
 #include "booking/show_info.hpp"
 
 #include "common/errors.hpp"
+#include "catalog/sql_fragments.hpp"
 #include "common/json_writer.hpp"
 #include "pg/read_pool.hpp"
 
@@ -18,7 +19,7 @@ constexpr pg::Statement kLoadShow{
     "extract(epoch FROM s.start_time)::bigint AS start_epoch, "
     "(SELECT json_agg(json_build_object('label', l.row_label, 'type', l.seat_type, 'numbers', l.seat_numbers) "
     "   ORDER BY l.row_index) FROM seat_layouts l WHERE l.screen_id = s.screen_id)::text AS layout "
-    "FROM shows s JOIN screens sc ON sc.screen_id = s.screen_id WHERE s.show_id = $1"};
+    "FROM shows s JOIN screens sc ON sc.screen_id = s.screen_id WHERE " MARQUEE_SHOW_BY_ID("s.", "$1")};
 
 // Bounded memory; a show dropped from the cache costs one query to load again.
 constexpr std::size_t kMaxCachedShows = 20'000;

@@ -76,17 +76,16 @@ constexpr pg::Statement kInsertShow{
 // The month partition of `shows` for an instant (sql/migrations/009_partitioned_shows.sql).
 constexpr pg::Statement kEnsureMonth{"show_partition_ensure", "SELECT marquee_ensure_show_partition(to_timestamp($1))"};
 
-// An insert into a month no partition of `shows` holds yet.
-bool is_missing_partition(const pg::Error& e) {
-    return e.sqlstate == "23514" && std::string_view(e.what()).find("no partition") != std::string_view::npos;
-}
+// An insert into a month no partition of `shows` holds yet: a check violation that names no
+// constraint (every CHECK of `shows` has a name; the message itself depends on lc_messages).
+bool is_missing_partition(const pg::Error& e) { return e.sqlstate == "23514" && e.constraint.empty(); }
 
 constexpr pg::Statement kShowSummary{
     "show_summary",
     "SELECT s.show_id, s.movie_id, s.theatre_id, s.screen_id, " MARQUEE_SHOW_TIMES
     "s.price::text AS price, s.status = 'CANCELLED' AS cancelled, sc.total_seats, "
     "(s.start_time AT TIME ZONE t.timezone)::date::text AS local_date " MARQUEE_SHOW_JOINS
-    "WHERE s.show_id = $1"};
+    "WHERE " MARQUEE_SHOW_BY_ID("s.", "$1")};
 
 constexpr pg::Statement kMovieAndScreenExist{
     "movie_and_screen_exist",

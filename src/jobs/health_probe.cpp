@@ -1,6 +1,6 @@
 #include "jobs/health_probe.hpp"
 
-#include "pg/read_pool.hpp"
+#include "pg/pool.hpp"
 #include "redis/client.hpp"
 #include "redis/server_clock.hpp"
 
@@ -27,8 +27,8 @@ bool HealthState::redis_up() const {
     return true;
 }
 
-boost::asio::awaitable<void> probe_health(pg::Pool& db, pg::ReadPool& reads, redis::Client& redis,
-                                          HealthState::Part& health, redis::ServerClock& clock) {
+boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState::Part& health,
+                                          redis::ServerClock& clock) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
     for (;;) {
@@ -51,7 +51,6 @@ boost::asio::awaitable<void> probe_health(pg::Pool& db, pg::ReadPool& reads, red
         } catch (const std::exception&) {
             health.postgres_up = false;
         }
-        co_await reads.probe();
         timer.expires_after(std::chrono::milliseconds(500));
         boost::system::error_code ec;
         co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));

@@ -4,10 +4,7 @@
 #include <atomic>
 #include <vector>
 
-namespace pg {
-class Pool;
-class ReadPool;
-}  // namespace pg
+namespace pg { class Pool; }
 namespace redis {
 class Client;
 class ServerClock;
@@ -33,8 +30,8 @@ struct HealthState {
 // Pings one worker's PostgreSQL pool and Redis connection twice a second and records the outcome in
 // `health`, so GET /api/health answers from memory and reflects an outage (or recovery) of any
 // worker's connections within half a second. Redis is asked its TIME, which also keeps `clock` in
-// step with Redis's clock. A read replica's lag is measured on the same beat (pg::ReadPool::probe).
-boost::asio::awaitable<void> probe_health(pg::Pool& db, pg::ReadPool& reads, redis::Client& redis,
-                                          HealthState::Part& health, redis::ServerClock& clock);
+// step with Redis's clock.
+boost::asio::awaitable<void> probe_health(pg::Pool& db, redis::Client& redis, HealthState::Part& health,
+                                          redis::ServerClock& clock);
 
 }  // namespace marquee::jobs

@@ -60,9 +60,13 @@ Connection::Connection(asio::any_io_executor executor, Endpoint endpoint)
 
 bool Connection::recently_failed() const { return Clock::now() < down_until_; }
 
-Connection::Batch::Batch(std::unique_ptr<Waiter> waiter) : waiter_(std::move(waiter)) {}
+Connection::Batch::Batch(Connection& owner, std::unique_ptr<Waiter> waiter) : owner_(&owner), waiter_(std::move(waiter)) {}
 Connection::Batch::Batch(Batch&&) noexcept = default;
-Connection::Batch::~Batch() = default;
+Connection::Batch::~Batch() {
+    if (!waiter_ || waiter_->done()) return;
+    for (auto& [waiter, slot] : owner_->pending_)
+        if (waiter == waiter_.get()) waiter = nullptr;
+}
 
 Connection::~Connection() {
     if (reader_) redisReaderFree(reader_);
@@ -239,7 +243,7 @@ Connection::Batch Connection::send(const std::vector<const std::vector<std::stri
     if (state_ != State::Connected) waiter->failure = "Redis connection lost";
     else
         for (std::size_t i = 0; i < commands.size(); ++i) enqueue(*commands[i], waiter.get(), i);
-    return Batch(std::move(waiter));
+    return Batch(*this, std::move(waiter));
 }
 
 asio::awaitable<std::vector<Value>> Connection::receive(Batch& batch) {

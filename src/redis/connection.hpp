@@ -70,14 +70,17 @@ public:
     // The same in two steps, for one pipeline spread over several servers: connect() each, send()
     // to each, then receive() every batch sent (always all of them: a batch is only safe to drop once
     // it has been received or has failed).
+    // A batch dropped before its replies came (an exception between send and receive) detaches
+    // itself: the replies still owed to it are then read and discarded.
     class Batch {
     public:
-        explicit Batch(std::unique_ptr<Waiter> waiter);
+        Batch(Connection& owner, std::unique_ptr<Waiter> waiter);
         Batch(Batch&&) noexcept;
         ~Batch();
 
     private:
         friend class Connection;
+        Connection* owner_;
         std::unique_ptr<Waiter> waiter_;
     };
     boost::asio::awaitable<void> connect();
