@@ -4,11 +4,13 @@ unpartitioned table kept still hold across partitions (no two live shows on a sc
 straddling a month's end; a cancelled show frees its slot; a show id is unique)."""
 
 import datetime
+import os
 import re
 import subprocess
+import unittest
 import uuid
 
-from harness import DATABASE_URL, ServerTestCase, psql
+from harness import DATABASE_URL, MARQUEE_BIN, ROOT, ServerTestCase, psql
 
 
 def month_start(months_ahead):
@@ -86,3 +88,49 @@ def partitions_named(plan):
 def psql_error(sql):
     result = subprocess.run(["psql", DATABASE_URL, "-tAqc", sql], capture_output=True, text=True)
     return result.stderr
+
+
+class UpgradeTest(unittest.TestCase):
+    """Migration 009 on a database that already has shows and orders, as a running deployment has:
+    every show moves to its month with its slot, and the rules hold afterwards."""
+
+    def test_existing_shows_move_to_their_months(self):
+        name = "marquee_upgrade_" + uuid.uuid4().hex[:8]
+        admin_url = DATABASE_URL.rsplit("/", 1)[0] + "/postgres"
+        url = DATABASE_URL.rsplit("/", 1)[0] + "/" + name
+        migrations = os.path.join(ROOT, "sql", "migrations")
+        run = lambda db, sql: subprocess.run(["psql", db, "-v", "ON_ERROR_STOP=1", "-qtAc", sql], check=True,
+                                             capture_output=True, text=True).stdout.strip()
+        run(admin_url, f"CREATE DATABASE {name}")
+        try:
+            # The schema as migration 008 left it, recorded as marquee migrate records it.
+            run(url, "CREATE TABLE schema_migrations (version text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())")
+            for file in sorted(os.listdir(migrations)):
+                if file >= "009":
+                    break
+                subprocess.run(["psql", url, "-v", "ON_ERROR_STOP=1", "-q", "-1", "-f", os.path.join(migrations, file)],
+                               check=True, capture_output=True, text=True)
+                run(url, f"INSERT INTO schema_migrations (version) VALUES ('{file[:-4]}')")
+            # Shows over half a year on one screen, one cancelled.
+            run(url, "WITH m AS (INSERT INTO movies (title, duration_mins, release_date) VALUES ('Old', 120, '2024-01-01') "
+                     "  RETURNING movie_id), "
+                     "t AS (INSERT INTO theatres (name, city, geo_lat, geo_lng) VALUES ('Old Cinema', 'Testville', 1, 1) "
+                     "  RETURNING theatre_id), "
+                     "sc AS (INSERT INTO screens (theatre_id, screen_name, total_seats) SELECT theatre_id, 'One', 10 FROM t "
+                     "  RETURNING screen_id, theatre_id) "
+                     "INSERT INTO shows (movie_id, theatre_id, screen_id, start_time, end_time, price, status) "
+                     "SELECT m.movie_id, sc.theatre_id, sc.screen_id, now() + make_interval(days => 20 * i), "
+                     "now() + make_interval(days => 20 * i, mins => 120), 200, "
+                     "CASE WHEN i = 3 THEN 'CANCELLED' ELSE 'SCHEDULED' END FROM m, sc, generate_series(1, 9) i")
+            before = run(url, "SELECT count(*) FROM shows")
+            self.assertGreater(int(before), 0)
+            migrated = subprocess.run([MARQUEE_BIN, "migrate"], env={**os.environ, "DATABASE_URL": url},
+                                      capture_output=True, text=True)
+            self.assertEqual(migrated.returncode, 0, migrated.stderr)
+            self.assertEqual(run(url, "SELECT count(*) FROM shows"), before)
+            self.assertEqual(run(url, "SELECT count(*) FROM show_slots"), before)
+            self.assertEqual(run(url, "SELECT count(*) FROM ONLY shows"), "0")  # every row in a month partition
+            self.assertEqual(run(url, "SELECT relkind FROM pg_class WHERE relname = 'shows'"), "p")
+            self.assertEqual(run(url, "SELECT count(*) FROM show_slots WHERE NOT live"), "1")
+        finally:
+            run(admin_url, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
