@@ -214,6 +214,31 @@ asio::awaitable<void> Client::refresh_now() {
     }
 }
 
+asio::awaitable<bool> Client::every_primary_answers() {
+    std::vector<std::vector<std::string>> pings;
+    std::vector<std::uint16_t> target;
+    if (cluster_) {
+        if (!have_map_) co_await refresh_now();
+        for (std::uint16_t owner : *slot_owner_) {
+            if (owner == kUnknown) co_return false;  // a shard with no primary
+            if (std::find(target.begin(), target.end(), owner) == target.end()) target.push_back(owner);
+        }
+    } else {
+        target.push_back(0);
+    }
+    const std::vector<std::string> ping{"PING"};
+    pings.assign(target.size(), ping);
+    std::vector<Value> replies(pings.size());
+    try {
+        co_await send_to_nodes(pings, target, replies);
+    } catch (const marquee::BackendUnavailable&) {
+        co_return false;
+    }
+    for (const auto& reply : replies)
+        if (reply.is_error()) co_return false;
+    co_return true;
+}
+
 asio::awaitable<Value> Client::eval(const Script& script, const std::vector<std::string>& keys,
                                     const std::vector<std::string>& args) {
     auto build = [&](const std::string& verb, const std::string& what) {

@@ -36,6 +36,9 @@ public:
     boost::asio::awaitable<Value> command(std::vector<std::string> args);
     // Sends all commands at once (one write per server) and returns their replies in order.
     boost::asio::awaitable<std::vector<Value>> pipeline(std::vector<std::vector<std::string>> commands);
+    // Whether every primary answers PING now (a single server: whether it does), for the health
+    // probe: on a cluster one shard may be down while the others serve.
+    boost::asio::awaitable<bool> every_primary_answers();
     // Runs a script by SHA (loading it on NOSCRIPT). An error reply (a script that failed, or Redis
     // LOADING, BUSY, OOM, READONLY, CLUSTERDOWN …) is thrown as marquee::BackendUnavailable.
     boost::asio::awaitable<Value> eval(const Script& script, const std::vector<std::string>& keys,

@@ -161,11 +161,14 @@ class FailoverTest(BookingSteps, ApiHelpers, unittest.TestCase):
             time.sleep(1)
             killed_at = time.time()
             self.cluster.kill(primary)
+            # Health speaks for every shard, not just the one its clock reading goes to.
+            self.assertTrue(wait_for(lambda: self.call("GET", "/api/health").json["redis"] == "down", timeout=2))
             PrivateRedisCluster.wait(lambda: self.cluster.is_primary(replica), "the replica was never promoted", timeout=20)
             promoted_at = time.time()
             # Holds succeed again once the client has found the new primary.
             PrivateRedisCluster.wait(lambda: outcomes and outcomes[-1][0] > promoted_at and outcomes[-1][1] == 201,
                                      "holds never succeeded after the failover", timeout=10)
+            self.assertTrue(wait_for(lambda: self.call("GET", "/api/health").status == 200, timeout=5))
             time.sleep(1)
         finally:
             stop.set()
