@@ -184,8 +184,16 @@ asio::awaitable<void> Connection::connect(Clock::time_point deadline) {
     auto resolved = co_await resolve_hosts(deadline);
     // Session settings travel in the start-up packet, costing no extra round trip. Keywords after
     // `dbname` (the whole URL, expanded by libpq) override what the URL says.
+    // The URL's own `options` (settings an operator passes, say) come after ours, so they add to
+    // them and win where both set the same thing.
+    std::string session_options = "-c statement_timeout=5000 -c TimeZone=UTC";
+    if (PQconninfoOption* parsed = PQconninfoParse(url_.c_str(), nullptr)) {
+        for (auto* o = parsed; o->keyword; ++o)
+            if (std::string_view(o->keyword) == "options" && o->val && *o->val) session_options += std::string(" ") + o->val;
+        PQconninfoFree(parsed);
+    }
     std::vector<const char*> keywords = {"dbname", "options", "application_name"};
-    std::vector<const char*> values = {url_.c_str(), "-c statement_timeout=5000 -c TimeZone=UTC", "marquee"};
+    std::vector<const char*> values = {url_.c_str(), session_options.c_str(), "marquee"};
     if (resolved) {
         keywords.insert(keywords.end(), {"host", "hostaddr"});
         values.insert(values.end(), {resolved->host.c_str(), resolved->hostaddr.c_str()});
