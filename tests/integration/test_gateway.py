@@ -168,6 +168,10 @@ class GatewayTest(BookingSteps, ApiHelpers, unittest.TestCase):
                 else:
                     failures.append(("pay", p.status))
 
+        # An instance an earlier test restarted may still count as failed in nginx (a connection it
+        # refused while restarting): were both out when the victim dies, every request would get
+        # nginx's "no live upstreams" 502 until the other came back, not just those the victim held.
+        time.sleep(GATEWAY_FAIL_TIMEOUT + 1)
         threads = [threading.Thread(target=customer) for _ in range(6)]
         for t in threads:
             t.start()
