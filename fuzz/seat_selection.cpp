@@ -1,4 +1,5 @@
-// The seats of a hold request ({"seatIds": […], "quantity": n}) against a show's layout: either
+// The seats of a hold request ({"seatIds": […], "quantity": n}, or {"quantity": n, "best": true,
+// "seatType": …}) against a show's layout: either
 // the distinct seats, all of the show's, in layout order, as many as asked and no more than allowed,
 // or a 400 naming the field — never another error, never a crash.
 #include "booking/requests.hpp"
@@ -19,6 +20,9 @@ booking::ShowInfo make_show() {
     booking::ShowInfo show;
     for (std::string row : {"A", "B", "C", "AA"}) {
         int seats = row == "AA" ? 3 : 12;
+        booking::ShowInfo::Row layout_row{row, row == "C" ? "PREMIUM" : "REGULAR", {}};
+        for (int n = 1; n <= seats; ++n) layout_row.numbers.push_back(n);
+        show.rows.push_back(std::move(layout_row));
         for (int n = 1; n <= seats; ++n) {
             SeatId id(row + std::to_string(n));
             show.seat_order.emplace(id, static_cast<int>(show.seat_names.size()));
@@ -38,6 +42,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (ec || !body.is_object()) return 0;
     try {
         input::Fields fields(body.as_object());
+        // As the handler reads it: a best-available request, else a list of seats.
+        if (auto best = booking::parse_best_seats(fields, show, kMaxSeats)) {
+            FUZZ_CHECK(best->quantity >= 1 && best->quantity <= kMaxSeats, "1 to the maximum seats");
+            FUZZ_CHECK(!best->seat_type || *best->seat_type == "REGULAR" || *best->seat_type == "PREMIUM",
+                       "only a seat type the show has");
+            return 0;
+        }
         auto seats = booking::parse_seat_selection(fields, show, kMaxSeats);
         FUZZ_CHECK(!seats.empty() && seats.size() <= kMaxSeats, "1 to the maximum seats");
         std::set<std::string> distinct;

@@ -31,6 +31,10 @@ Reply create_hold(Booking& b, RequestContext& ctx) {
     input::Fields f(body);
     ShowId show_id(f.uuid("showId"));
     auto show = co_await b.shows.require(show_id);
+    if (auto best = parse_best_seats(f, *show, b.settings.max_seats_per_hold)) {
+        auto hold = co_await b.holds.create_best(*show, ctx.caller().user_id, best->quantity, best->seat_type);
+        co_return http::json_response(201, render_hold(hold));
+    }
     auto seats = parse_seat_selection(f, *show, b.settings.max_seats_per_hold);
     auto hold = co_await b.holds.create(*show, ctx.caller().user_id, seats);
     co_return http::json_response(201, render_hold(hold));

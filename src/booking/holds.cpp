@@ -15,6 +15,7 @@ Hold granted_or_throw(SeatStore::Outcome out) {
         case Kind::NotBookable: throw ApiError::conflict("SHOW_NOT_BOOKABLE", "the show is cancelled");
         case Kind::NotFound: throw ApiError::not_found("hold not found");
         case Kind::Claimed: throw ApiError::conflict("INVALID_STATE", "the hold is being ordered");
+        case Kind::NoneFree: throw ApiError::conflict("SEATS_UNAVAILABLE", "no adjacent free seats in one row");
         case Kind::WrongState:
             lifecycle::require_held(out.hold);
             break;
@@ -30,6 +31,20 @@ void Holds::require_bookable(const ShowInfo& show) const {
 boost::asio::awaitable<Hold> Holds::create(const ShowInfo& show, const UserId& user, const std::vector<SeatId>& seats) {
     require_bookable(show);
     co_return granted_or_throw(co_await seats_.create_hold(show, user, seats, hold_ttl_seconds_));
+}
+
+boost::asio::awaitable<Hold> Holds::create_best(const ShowInfo& show, const UserId& user, int quantity,
+                                                const std::optional<std::string>& seat_type) {
+    require_bookable(show);
+    std::vector<const ShowInfo::Row*> rows;
+    for (const auto& row : show.rows)
+        if (!seat_type || row.seat_type == *seat_type) rows.push_back(&row);
+    auto out = co_await seats_.create_best_hold(show, user, quantity, rows, hold_ttl_seconds_);
+    if (out.kind == SeatStore::Outcome::Kind::NoneFree)
+        throw ApiError::conflict("SEATS_UNAVAILABLE", "no " + std::to_string(quantity) + " adjacent free " +
+                                                          (seat_type ? *seat_type + " " : std::string()) +
+                                                          "seats in one row");
+    co_return granted_or_throw(std::move(out));
 }
 
 boost::asio::awaitable<Hold> Holds::change(const ShowInfo& show, const UserId& user, const HoldId& hold,

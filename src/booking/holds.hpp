@@ -5,6 +5,9 @@
 
 #include <boost/asio/awaitable.hpp>
 
+#include <optional>
+#include <string>
+
 namespace redis { class ServerClock; }
 
 namespace marquee::booking {
@@ -21,6 +24,9 @@ public:
 
     // All of `seats` (known to be in the layout, in layout order) for `user`, or none.
     boost::asio::awaitable<Hold> create(const ShowInfo& show, const UserId& user, const std::vector<SeatId>& seats);
+    // `quantity` adjacent seats of one row, the best free ones (of `seat_type` when given), or 409.
+    boost::asio::awaitable<Hold> create_best(const ShowInfo& show, const UserId& user, int quantity,
+                                             const std::optional<std::string>& seat_type);
     boost::asio::awaitable<Hold> change(const ShowInfo& show, const UserId& user, const HoldId& hold,
                                         const std::vector<SeatId>& seats);
     boost::asio::awaitable<Hold> release(const UserId& user, const HoldId& hold);

@@ -58,6 +58,24 @@ std::vector<SeatId> parse_seat_selection(const input::Fields& f, const ShowInfo&
     return seats;
 }
 
+std::optional<BestSeatsRequest> parse_best_seats(const input::Fields& f, const ShowInfo& show, int max_seats) {
+    if (!f.optional_bool("best").value_or(false)) return std::nullopt;
+    if (f.has("seatIds")) f.fail("seatIds", "must not be sent with best: true (the server picks the seats)");
+    BestSeatsRequest request;
+    request.quantity = static_cast<int>(f.integer("quantity", 1, max_seats));
+    request.seat_type = f.optional_string("seatType", 20);
+    if (request.seat_type) {
+        std::set<std::string> types;
+        for (const auto& row : show.rows) types.insert(row.seat_type);
+        if (!types.contains(*request.seat_type)) {
+            std::string list;
+            for (const auto& t : types) list += (list.empty() ? "" : ", ") + t;
+            f.fail("seatType", "this show has no " + *request.seat_type + " seats (it has " + list + ")");
+        }
+    }
+    return request;
+}
+
 OrderRequest parse_order_request(const boost::json::object& body) {
     input::Fields f(body);
     OrderRequest request;

@@ -7,6 +7,8 @@
 
 #include <boost/json/object.hpp>
 
+#include <optional>
+#include <string>
 #include <vector>
 
 namespace marquee::booking {
@@ -14,6 +16,14 @@ namespace marquee::booking {
 // {seatIds, quantity} of a hold (new or changed): the distinct seats, each one of the show's, in
 // layout order. ApiError(400) naming the field at fault.
 std::vector<SeatId> parse_seat_selection(const input::Fields& body, const ShowInfo& show, int max_seats);
+
+// {quantity, best: true[, seatType]}: a best-available hold (lua/best_hold.lua), or nullopt when the
+// body does not ask for one (no `best`, or false). ApiError(400) naming the field at fault.
+struct BestSeatsRequest {
+    int quantity = 0;
+    std::optional<std::string> seat_type;  // one the show has
+};
+std::optional<BestSeatsRequest> parse_best_seats(const input::Fields& body, const ShowInfo& show, int max_seats);
 
 // The body of POST /api/v1/orders.
 struct OrderRequest {

@@ -38,6 +38,7 @@ std::string script(std::string_view name) {
 }
 
 const redis::Script kCreateHold(script("create_hold"));
+const redis::Script kBestHold(script("best_hold"));
 const redis::Script kChangeHold(script("change_hold"));
 const redis::Script kReleaseHold(script("release_hold"));
 const redis::Script kResync(script("resync"));
@@ -205,18 +206,68 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo
         out.kind = Outcome::Kind::NotBookable;
         co_return out;
     }
+    out.hold = co_await granted(show, user, hold_id, seats, reply.elements.at(1).integer, ttl_ms);
+    co_return out;
+}
+
+boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_best_hold(const ShowInfo& show, const UserId& user,
+                                                                       int quantity,
+                                                                       const std::vector<const ShowInfo::Row*>& rows,
+                                                                       int ttl_seconds) {
+    HoldId hold_id(random_uuid());
+    std::int64_t ttl_ms = static_cast<std::int64_t>(ttl_seconds) * 1000;
+    int lowest = INT32_MAX, highest = 0;
+    for (const auto& row : show.rows) {
+        if (row.numbers.empty()) continue;
+        lowest = std::min(lowest, row.numbers.front());
+        highest = std::max(highest, row.numbers.back());
+    }
+    std::vector<std::string> args{user.str(),
+                                  hold_id.str(),
+                                  std::to_string(ttl_ms),
+                                  std::to_string(kHoldRetentionMs),
+                                  std::to_string(quantity),
+                                  std::to_string(show.rows.size()),
+                                  std::to_string(lowest),
+                                  std::to_string(highest)};
+    for (const auto* row : rows) {
+        std::string spec = std::to_string(row - show.rows.data()) + " " + row->label;
+        for (int n : row->numbers) spec.append(" ").append(std::to_string(n));
+        args.push_back(std::move(spec));
+    }
+    auto reply = co_await run_script_on_show(kBestHold, show.show_id, args);
+    const std::string& verdict = word(reply, 0);
+    Outcome out;
+    if (verdict == "NOT_BOOKABLE" || verdict == "REBUILD") {
+        out.kind = Outcome::Kind::NotBookable;
+        co_return out;
+    }
+    if (verdict == "NONE") {
+        out.kind = Outcome::Kind::NoneFree;
+        co_return out;
+    }
+    std::vector<SeatId> seats;
+    for (std::size_t i = 2; i < reply.elements.size(); ++i) seats.emplace_back(reply.elements[i].str);
+    out.hold = co_await granted(show, user, hold_id, std::move(seats), reply.elements.at(1).integer, ttl_ms);
+    co_return out;
+}
+
+boost::asio::awaitable<Hold> SeatStore::granted(const ShowInfo& show, const UserId& user, const HoldId& hold_id,
+                                                std::vector<SeatId> seats, std::int64_t expires_ms,
+                                                std::int64_t ttl_ms) {
     // Field by field: g++ 12 destroys the temporaries of a braced initialiser in a coroutine twice.
-    out.hold.id = hold_id;
-    out.hold.show = show.show_id;
-    out.hold.user = user;
-    out.hold.seats = seats;
-    out.hold.expires_ms = reply.elements.at(1).integer;
+    Hold hold;
+    hold.id = hold_id;
+    hold.show = show.show_id;
+    hold.user = user;
+    hold.seats = std::move(seats);
+    hold.expires_ms = expires_ms;
     // Only a hold that was granted is indexed: a refused request writes nothing.
     std::vector<std::string> index{"SET", hold_index_key(hold_id), show.show_id.str(), "PX",
                                    std::to_string(ttl_ms + kHoldRetentionMs + 60'000)};
     co_await redis_.command(std::move(index));
     remember_hold_show(hold_id, show.show_id);
-    co_return out;
+    co_return hold;
 }
 
 SeatStore::Outcome SeatStore::outcome_of(const redis::Value& reply, const HoldId& hold, const ShowId& show,

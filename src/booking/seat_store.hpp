@@ -59,7 +59,7 @@ public:
         : redis_(redis), db_(db), clock_(clock) {}
 
     struct Outcome {
-        enum class Kind { Ok, Taken, NotBookable, NotFound, WrongState, Claimed };
+        enum class Kind { Ok, Taken, NotBookable, NotFound, WrongState, Claimed, NoneFree };
         Kind kind = Kind::Ok;
         std::vector<SeatId> taken;  // for Taken, in layout order
         Hold hold;                  // for Ok and WrongState
@@ -69,6 +69,10 @@ public:
     // show only when it succeeds.
     boost::asio::awaitable<Outcome> create_hold(const ShowInfo& show, const UserId& user,
                                                 const std::vector<SeatId>& seats, int ttl_seconds);
+    // Best available (lua/best_hold.lua): `quantity` adjacent seats of one of `rows` (the wanted seat
+    // type's), the best free ones, for a new hold of `user`; NoneFree when no row has them.
+    boost::asio::awaitable<Outcome> create_best_hold(const ShowInfo& show, const UserId& user, int quantity,
+                                                     const std::vector<const ShowInfo::Row*>& rows, int ttl_seconds);
     // Swaps the seats of a HELD hold atomically, keeping its expiry.
     boost::asio::awaitable<Outcome> change_hold(const ShowInfo& show, const UserId& user, const HoldId& hold,
                                                 const std::vector<SeatId>& seats);
@@ -142,6 +146,9 @@ private:
     // run_script for the scripts that need the show's state (they answer REBUILD without it).
     boost::asio::awaitable<redis::Value> run_script_on_show(const redis::Script& script, const ShowId& show,
                                                             const std::vector<std::string>& args);
+    // The hold a granting script's {'OK', expires} stands for, indexed by its id.
+    boost::asio::awaitable<Hold> granted(const ShowInfo& show, const UserId& user, const HoldId& hold,
+                                         std::vector<SeatId> seats, std::int64_t expires_ms, std::int64_t ttl_ms);
     void remember_hold_show(const HoldId& hold, const ShowId& show);
     void remember_map(const ShowId& show, RememberedMap map);
 

@@ -54,6 +54,7 @@ std::shared_ptr<const ShowInfo> read_show_info(const pg::Row& r) {
             info->seat_names.push_back(std::move(seat));
         }
         w.end_array().end_object();
+        info->rows.push_back(ShowInfo::Row{std::move(label), std::string(row.at("type").as_string()), std::move(numbers)});
     }
     w.end_array().end_object();
     return info;

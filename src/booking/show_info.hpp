@@ -31,6 +31,13 @@ struct ShowInfo {
     std::vector<SeatId> seat_names;
     // {"rows":[{"rowLabel":"A","seatType":"REGULAR","seats":["A1",…]},…]}, rendered once.
     std::string layout_json;
+    // The rows front (nearest the screen) to back, as best-available seating reads them.
+    struct Row {
+        std::string label;
+        std::string seat_type;
+        std::vector<int> numbers;  // ascending; a missing number is a gap (an aisle)
+    };
+    std::vector<Row> rows;
 
     bool has_seat(const SeatId& seat) const { return seat_order.contains(seat); }
     // Sorts seat ids into layout order (ids not in the layout go last).

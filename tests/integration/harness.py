@@ -343,10 +343,11 @@ class ApiHelpers:
         self.assertEqual(r.status, 201, r)
         return r.json
 
-    def create_screen(self, theatre_id, rows=3, seats=4, **overrides):
+    def create_screen(self, theatre_id, rows=3, seats=4, layout=None, **overrides):
+        """A screen of `rows` rows A, B, … of `seats` seats, or with the rows of `layout` as given."""
         body = {"screenName": unique("Screen"), "screenType": "Standard",
-                "rows": [{"rowLabel": chr(65 + i), "seatNumbers": list(range(1, seats + 1)), "seatType": "REGULAR"}
-                         for i in range(rows)]}
+                "rows": layout or [{"rowLabel": chr(65 + i), "seatNumbers": list(range(1, seats + 1)),
+                                    "seatType": "REGULAR"} for i in range(rows)]}
         body.update(overrides)
         r = self.call("POST", f"/api/v1/admin/theatres/{theatre_id}/screens", body, token=self.admin)
         self.assertEqual(r.status, 201, r)

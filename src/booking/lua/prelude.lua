@@ -168,3 +168,29 @@ local function args_from(first)
   for i = first, #ARGV do list[#list + 1] = ARGV[i] end
   return list
 end
+
+-- The user's current hold on the show when a new hold may replace it (HELD and not being ordered):
+-- its id and record, and its seats count as free for the new hold. Otherwise false.
+local function replaceable_hold(user)
+  local previous = redis.call('HGET', USER_HOLDS, user)
+  local old = previous and load_hold(previous)
+  if old and old.st == 'HELD' and not claimed(old) then return previous, old end
+  return false, nil
+end
+
+-- Gives `seats` (free, or the replaced hold's) to a new hold `id` of `user`, releasing the hold it
+-- replaces (`mine`, `old` from replaceable_hold). Returns the new hold's expiry.
+local function grant_hold(user, id, ttl, retention, seats, mine, old)
+  if mine then
+    free_seats(mine, old.s)
+    old.st = 'RELEASED'
+    save_hold(mine, old)
+  end
+  local expires = now() + ttl
+  lock_seats(id, seats, expires)
+  save_hold(id, {u = user, s = seats, e = expires, st = 'HELD'})
+  redis.call('ZADD', HOLD_EXP, expires + retention, id)
+  redis.call('HSET', USER_HOLDS, user, id)
+  touch()
+  return expires
+end
