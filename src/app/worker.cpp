@@ -46,6 +46,7 @@ booking::BookingSettings booking_settings(const Config& c) {
     s.hold_ttl_seconds = c.hold_ttl_seconds;
     s.order_ttl_seconds = c.order_ttl_seconds;
     s.max_seats_per_hold = c.max_seats_per_hold;
+    s.pass_secret = c.jwt_secret;
     return s;
 }
 

@@ -15,8 +15,6 @@
 
 namespace marquee::auth {
 
-namespace {
-
 std::string hmac_sha256(std::string_view key, std::string_view data) {
     unsigned char out[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
@@ -24,6 +22,8 @@ std::string hmac_sha256(std::string_view key, std::string_view data) {
          data.size(), out, &len);
     return std::string(reinterpret_cast<const char*>(out), len);
 }
+
+namespace {
 
 boost::json::object decode_part(std::string_view part, const char* what) {
     auto bytes = base64url_decode(part);

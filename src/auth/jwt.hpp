@@ -32,6 +32,9 @@ struct TokenRequest {
 };
 std::string sign_token(const TokenRequest& request, std::string_view secret, EpochSeconds now);
 
+// HMAC-SHA256 of `data` under `key`: 32 raw bytes.
+std::string hmac_sha256(std::string_view key, std::string_view data);
+
 // base64url(header).base64url(payload).base64url(HMAC-SHA256): the compact form of any JWS.
 std::string sign_compact(std::string_view header_json, std::string_view payload_json, std::string_view secret);
 

@@ -6,6 +6,7 @@ Booking::Booking(boost::asio::any_io_executor executor, pg::Pool& db, pg::ReadPo
                  const redis::ServerClock& clock, BookingSettings settings_)
     : settings(settings_), shows(reads), seats(redis, db, clock),
       order_store(std::move(executor), db, settings.order_ttl_seconds), sync(seats),
-      holds(seats, clock, settings.hold_ttl_seconds), orders(shows, seats, order_store, sync, redis) {}
+      holds(seats, clock, settings.hold_ttl_seconds), orders(shows, seats, order_store, sync, redis),
+      room(db, seats, clock, settings.pass_secret) {}
 
 }  // namespace marquee::booking

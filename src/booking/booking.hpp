@@ -5,6 +5,7 @@
 #include "booking/seat_store.hpp"
 #include "booking/seat_sync.hpp"
 #include "booking/show_info.hpp"
+#include "booking/waiting_room.hpp"
 #include "http/router.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -24,6 +25,8 @@ struct BookingSettings {
     int hold_ttl_seconds = 300;
     int order_ttl_seconds = 600;
     int max_seats_per_hold = 10;
+    // Signs the waiting room's queue tickets and admissions (the JWT secret).
+    std::string pass_secret;
 };
 
 // Booking's part of one worker: its stores (I/O) and services (rules) over that worker's PostgreSQL
@@ -45,9 +48,10 @@ public:
     SeatSync sync;
     Holds holds;
     Orders orders;
+    WaitingRoom room;
 };
 
-// The seat map (docs/api.md §4), holds, orders and the admin show cancellation.
+// The seat map (docs/api.md §4), holds, orders, the waiting room and the admin show cancellation.
 void add_routes(http::Router& router, Booking& booking);
 
 }  // namespace marquee::booking

@@ -31,12 +31,13 @@ Reply create_hold(Booking& b, RequestContext& ctx) {
     input::Fields f(body);
     ShowId show_id(f.uuid("showId"));
     auto show = co_await b.shows.require(show_id);
+    auto admission = b.room.admission_number(f.optional_string("admission", 2048), show_id, ctx.caller().user_id);
     if (auto best = parse_best_seats(f, *show, b.settings.max_seats_per_hold)) {
-        auto hold = co_await b.holds.create_best(*show, ctx.caller().user_id, best->quantity, best->seat_type);
+        auto hold = co_await b.holds.create_best(*show, ctx.caller().user_id, best->quantity, best->seat_type, admission);
         co_return http::json_response(201, render_hold(hold));
     }
     auto seats = parse_seat_selection(f, *show, b.settings.max_seats_per_hold);
-    auto hold = co_await b.holds.create(*show, ctx.caller().user_id, seats);
+    auto hold = co_await b.holds.create(*show, ctx.caller().user_id, seats, admission);
     co_return http::json_response(201, render_hold(hold));
 }
 
@@ -101,6 +102,36 @@ Reply cancel_order(Booking& b, RequestContext& ctx) {
     co_return http::json_response(200, render_order(order));
 }
 
+Reply join_queue(Booking& b, RequestContext& ctx) {
+    auto show_id = path_id<ShowId>(ctx, "showId");
+    co_await b.shows.require(show_id);
+    auto place = co_await b.room.join(show_id, ctx.caller().user_id);
+    co_return http::json_response(200, render_queue_place(show_id, place));
+}
+
+Reply poll_queue(Booking& b, RequestContext& ctx) {
+    std::string ticket(ctx.param("ticket"));
+    ShowId show_id = b.room.ticket_show(ticket, ctx.caller().user_id);
+    auto place = co_await b.room.poll(ticket, ctx.caller().user_id);
+    co_return http::json_response(200, render_queue_place(show_id, place));
+}
+
+Reply admin_get_room(Booking& b, RequestContext& ctx) {
+    auto show_id = path_id<ShowId>(ctx, "showId");
+    co_await b.shows.require(show_id);
+    auto room = co_await b.room.describe(show_id);
+    co_return http::json_response(200, render_room(show_id, room));
+}
+
+Reply admin_put_room(Booking& b, RequestContext& ctx) {
+    auto show_id = path_id<ShowId>(ctx, "showId");
+    auto body = input::parse_object(ctx.request.content_type, ctx.request.body);
+    auto settings = parse_room_settings(input::Fields(body));
+    co_await b.shows.require(show_id);
+    auto room = co_await b.room.configure(show_id, settings);
+    co_return http::json_response(200, render_room(show_id, room));
+}
+
 Reply admin_cancel_show(Booking& b, RequestContext& ctx) {
     auto show_id = path_id<ShowId>(ctx, "showId");
     auto cancelled = co_await b.orders.cancel_show(show_id);
@@ -131,6 +162,10 @@ void add_routes(http::Router& router, Booking& booking) {
     router.add(Method::Post, "/api/v1/orders/{orderId}/confirm-payment", Access::User, http::with(booking, confirm_payment));
     router.add(Method::Post, "/api/v1/orders/{orderId}/cancel", Access::User, http::with(booking, cancel_order));
     router.add(Method::Post, "/api/v1/admin/shows/{showId}/cancel", Access::Admin, http::with(booking, admin_cancel_show));
+    router.add(Method::Post, "/api/v1/shows/{showId}/queue", Access::User, http::with(booking, join_queue));
+    router.add(Method::Get, "/api/v1/queue/{ticket}", Access::User, http::with(booking, poll_queue));
+    router.add(Method::Get, "/api/v1/admin/shows/{showId}/waiting-room", Access::Admin, http::with(booking, admin_get_room));
+    router.add(Method::Put, "/api/v1/admin/shows/{showId}/waiting-room", Access::Admin, http::with(booking, admin_put_room));
 }
 
 }  // namespace marquee::booking

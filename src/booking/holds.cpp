@@ -16,6 +16,14 @@ Hold granted_or_throw(SeatStore::Outcome out) {
         case Kind::NotFound: throw ApiError::not_found("hold not found");
         case Kind::Claimed: throw ApiError::conflict("INVALID_STATE", "the hold is being ordered");
         case Kind::NoneFree: throw ApiError::conflict("SEATS_UNAVAILABLE", "no adjacent free seats in one row");
+        case Kind::AdmissionRefused:
+            if (out.admission_refusal == "ADMISSION_REQUIRED")
+                throw ApiError(403, out.admission_refusal,
+                               "sales for this show go through its waiting room: POST /api/v1/shows/" + out.hold.show.str() +
+                                   "/queue, then hold with the admission it gives you");
+            if (out.admission_refusal == "ADMISSION_EXPIRED")
+                throw ApiError(403, out.admission_refusal, "this admission has expired: join the queue again");
+            throw ApiError(403, "ADMISSION_INVALID", "this admission has been used already, or is not yours");
         case Kind::WrongState:
             lifecycle::require_held(out.hold);
             break;
@@ -28,18 +36,23 @@ void Holds::require_bookable(const ShowInfo& show) const {
         throw ApiError::conflict("SHOW_NOT_BOOKABLE", "the show has already started");
 }
 
-boost::asio::awaitable<Hold> Holds::create(const ShowInfo& show, const UserId& user, const std::vector<SeatId>& seats) {
+boost::asio::awaitable<Hold> Holds::create(const ShowInfo& show, const UserId& user, const std::vector<SeatId>& seats,
+                                           const std::string& admission) {
     require_bookable(show);
-    co_return granted_or_throw(co_await seats_.create_hold(show, user, seats, hold_ttl_seconds_));
+    auto out = co_await seats_.create_hold(show, user, seats, hold_ttl_seconds_, admission);
+    out.hold.show = show.show_id;  // (named in a refusal's message)
+    co_return granted_or_throw(std::move(out));
 }
 
 boost::asio::awaitable<Hold> Holds::create_best(const ShowInfo& show, const UserId& user, int quantity,
-                                                const std::optional<std::string>& seat_type) {
+                                                const std::optional<std::string>& seat_type,
+                                                const std::string& admission) {
     require_bookable(show);
     std::vector<const ShowInfo::Row*> rows;
     for (const auto& row : show.rows)
         if (!seat_type || row.seat_type == *seat_type) rows.push_back(&row);
-    auto out = co_await seats_.create_best_hold(show, user, quantity, rows, hold_ttl_seconds_);
+    auto out = co_await seats_.create_best_hold(show, user, quantity, rows, hold_ttl_seconds_, admission);
+    out.hold.show = show.show_id;
     if (out.kind == SeatStore::Outcome::Kind::NoneFree)
         throw ApiError::conflict("SEATS_UNAVAILABLE", "no " + std::to_string(quantity) + " adjacent free " +
                                                           (seat_type ? *seat_type + " " : std::string()) +

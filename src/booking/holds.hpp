@@ -23,10 +23,13 @@ public:
         : seats_(seats), clock_(clock), hold_ttl_seconds_(hold_ttl_seconds) {}
 
     // All of `seats` (known to be in the layout, in layout order) for `user`, or none.
-    boost::asio::awaitable<Hold> create(const ShowInfo& show, const UserId& user, const std::vector<SeatId>& seats);
+    // `admission`: the number of the user's waiting-room admission ("" for none), which a show whose
+    // room is on requires (and uses up).
+    boost::asio::awaitable<Hold> create(const ShowInfo& show, const UserId& user, const std::vector<SeatId>& seats,
+                                        const std::string& admission);
     // `quantity` adjacent seats of one row, the best free ones (of `seat_type` when given), or 409.
     boost::asio::awaitable<Hold> create_best(const ShowInfo& show, const UserId& user, int quantity,
-                                             const std::optional<std::string>& seat_type);
+                                             const std::optional<std::string>& seat_type, const std::string& admission);
     boost::asio::awaitable<Hold> change(const ShowInfo& show, const UserId& user, const HoldId& hold,
                                         const std::vector<SeatId>& seats);
     boost::asio::awaitable<Hold> release(const UserId& user, const HoldId& hold);

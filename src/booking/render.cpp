@@ -74,4 +74,50 @@ std::string render_seat_map(const ShowInfo& show, const LiveSeats& live) {
     return body;
 }
 
+std::string render_queue_place(const ShowId& show, const WaitingRoom::Place& place) {
+    using Kind = SeatStore::QueueState::Kind;
+    const auto& state = place.state;
+    std::string body;
+    JsonWriter w(body);
+    w.begin_object();
+    w.field("showId", show);
+    w.field("status", state.kind == Kind::Open ? "OPEN" : state.kind == Kind::Admitted ? "ADMITTED" : "WAITING");
+    if (state.kind == Kind::Waiting) {
+        w.field("ticket", place.ticket);
+        w.field("position", state.ahead + 1);
+        w.field("ahead", state.ahead);
+        w.field("waiting", state.waiting);
+        w.field("estimatedWaitSeconds", place.estimated_wait_seconds);
+        w.field("pollAfterSeconds", place.poll_after_seconds);
+        if (state.opens_ms) w.field("opensAt", format_utc(*state.opens_ms / 1000));
+    } else if (state.kind == Kind::Admitted) {
+        w.field("ticket", place.ticket);
+        w.field("admission", place.admission);
+        w.field("admissionExpiresAt", format_utc(state.admission_expires_ms / 1000));
+    }
+    w.end_object();
+    return body;
+}
+
+std::string render_room(const ShowId& show, const WaitingRoom::Room& room) {
+    const auto& s = room.settings;
+    std::string body;
+    JsonWriter w(body);
+    w.begin_object();
+    w.field("showId", show);
+    w.field("enabled", s.enabled);
+    w.field("on", room.on);
+    if (s.admit_per_second) w.field("admitPerSecond", s.admit_per_second);
+    else w.key("admitPerSecond").raw("null");
+    if (s.opens_at) w.field("opensAt", format_utc(*s.opens_at));
+    else w.key("opensAt").raw("null");
+    if (s.auto_above_per_second) w.field("autoAbovePerSecond", *s.auto_above_per_second);
+    else w.key("autoAbovePerSecond").raw("null");
+    w.field("admissionTtlSeconds", s.admission_ttl_seconds);
+    w.field("waiting", room.waiting);
+    w.field("admitted", room.admitted);
+    w.end_object();
+    return body;
+}
+
 }  // namespace marquee::booking

@@ -2,6 +2,7 @@
 
 #include "booking/lifecycle.hpp"
 #include "booking/lua_scripts.hpp"
+#include "booking/room_spec.hpp"
 #include "common/errors.hpp"
 #include "common/text.hpp"
 #include "pg/pool.hpp"
@@ -39,6 +40,8 @@ std::string script(std::string_view name) {
 
 const redis::Script kCreateHold(script("create_hold"));
 const redis::Script kBestHold(script("best_hold"));
+const redis::Script kRoomQueue(script("room_queue"));
+const redis::Script kRoomSettings(script("room_settings"));
 const redis::Script kChangeHold(script("change_hold"));
 const redis::Script kReleaseHold(script("release_hold"));
 const redis::Script kResync(script("resync"));
@@ -57,7 +60,8 @@ constexpr pg::Statement kShowSeatState{
     "    AS expire_at_ms, "
     "  (SELECT COALESCE(json_agg(json_build_object('seat', os.seat_id, 'confirmed', o.status = 'CONFIRMED', "
     "    'order', o.order_id, 'expires_ms', (extract(epoch FROM o.expires_at) * 1000)::bigint)), '[]') "
-    "    FROM order_seats os JOIN orders o ON o.order_id = os.order_id WHERE os.show_id = s.show_id)::text AS seats "
+    "    FROM order_seats os JOIN orders o ON o.order_id = os.order_id WHERE os.show_id = s.show_id)::text AS seats, "
+    "  COALESCE((SELECT " MARQUEE_ROOM_SPEC("r") " FROM waiting_rooms r WHERE r.show_id = s.show_id), '') AS room "
     "FROM show_slots s LEFT JOIN seat_versions v ON v.show_id = s.show_id WHERE s.show_id = $1"};
 
 // Every show that has had orders and has not ended, with its seat version (migration 007), the most
@@ -78,8 +82,8 @@ std::string tag(const ShowId& show) { return "{" + show.str() + "}"; }
 
 std::vector<std::string> show_keys(const ShowId& show) {
     std::string t = tag(show);
-    return {"show:" + t,  "sold:" + t,       "seats:" + t,      "seat_expiry:" + t,
-            "holds:" + t, "user_holds:" + t, "hold_expiry:" + t};
+    return {"show:" + t,     "sold:" + t,  "seats:" + t,      "seat_expiry:" + t, "holds:" + t, "user_holds:" + t,
+            "hold_expiry:" + t, "admitted:" + t, "queue:" + t, "queue_seen:" + t, "room:" + t};
 }
 
 std::string hold_index_key(const HoldId& hold) { return "hold_show:" + hold.str(); }
@@ -166,7 +170,7 @@ boost::asio::awaitable<void> SeatStore::resync(const ShowId& show, ResyncMode mo
         pg::Row state = r.front();
         std::vector<std::string> args{mode == ResyncMode::Always ? "always" : "repair", random_uuid(),
                                       state.boolean("cancelled") ? "1" : "0", state.str("version"),
-                                      state.str("expire_at_ms")};
+                                      state.str("expire_at_ms"), state.str("room")};
         std::vector<std::string> sold, pending;
         auto order_seats = boost::json::parse(state.text("seats"));
         for (const auto& row : order_seats.as_array()) {
@@ -191,21 +195,34 @@ boost::asio::awaitable<void> SeatStore::resync(const ShowId& show, ResyncMode mo
     spdlog::warn("seat state of show {} kept changing during its rebuild; the reconciler tries again", show.str());
 }
 
-boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo& show, const UserId& user,
-                                                                  const std::vector<SeatId>& seats, int ttl_seconds) {
-    HoldId hold_id(random_uuid());
-    std::int64_t ttl_ms = static_cast<std::int64_t>(ttl_seconds) * 1000;
-    std::vector<std::string> args{user.str(), hold_id.str(), std::to_string(ttl_ms), std::to_string(kHoldRetentionMs)};
-    append(args, seats);
-    auto reply = co_await run_script_on_show(kCreateHold, show.show_id, args);
+std::optional<SeatStore::Outcome> SeatStore::refusal_of(const redis::Value& reply, const ShowInfo& show) {
     const std::string& verdict = word(reply, 0);
-    if (verdict == "TAKEN") co_return taken_outcome(reply, show);
+    if (verdict == "OK") return std::nullopt;
+    if (verdict == "TAKEN") return taken_outcome(reply, show);
     Outcome out;
-    if (verdict == "NOT_BOOKABLE" || verdict == "REBUILD") {
+    if (verdict == "NONE") {
+        out.kind = Outcome::Kind::NoneFree;
+    } else if (verdict.starts_with("ADMISSION_")) {
+        out.kind = Outcome::Kind::AdmissionRefused;
+        out.admission_refusal = verdict;
+    } else {
         // REBUILD twice: the show vanished from PostgreSQL in between; nothing can be booked.
         out.kind = Outcome::Kind::NotBookable;
-        co_return out;
     }
+    return out;
+}
+
+boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo& show, const UserId& user,
+                                                                  const std::vector<SeatId>& seats, int ttl_seconds,
+                                                                  const std::string& admission) {
+    HoldId hold_id(random_uuid());
+    std::int64_t ttl_ms = static_cast<std::int64_t>(ttl_seconds) * 1000;
+    std::vector<std::string> args{user.str(), hold_id.str(), std::to_string(ttl_ms), std::to_string(kHoldRetentionMs),
+                                  admission};
+    append(args, seats);
+    auto reply = co_await run_script_on_show(kCreateHold, show.show_id, args);
+    if (auto refused = refusal_of(reply, show)) co_return std::move(*refused);
+    Outcome out;
     out.hold = co_await granted(show, user, hold_id, seats, reply.elements.at(1).integer, ttl_ms);
     co_return out;
 }
@@ -213,7 +230,7 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_hold(const ShowInfo
 boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_best_hold(const ShowInfo& show, const UserId& user,
                                                                        int quantity,
                                                                        const std::vector<const ShowInfo::Row*>& rows,
-                                                                       int ttl_seconds) {
+                                                                       int ttl_seconds, const std::string& admission) {
     HoldId hold_id(random_uuid());
     std::int64_t ttl_ms = static_cast<std::int64_t>(ttl_seconds) * 1000;
     int lowest = INT32_MAX, highest = 0;
@@ -226,6 +243,7 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_best_hold(const Sho
                                   hold_id.str(),
                                   std::to_string(ttl_ms),
                                   std::to_string(kHoldRetentionMs),
+                                  admission,
                                   std::to_string(quantity),
                                   std::to_string(show.rows.size()),
                                   std::to_string(lowest),
@@ -236,16 +254,8 @@ boost::asio::awaitable<SeatStore::Outcome> SeatStore::create_best_hold(const Sho
         args.push_back(std::move(spec));
     }
     auto reply = co_await run_script_on_show(kBestHold, show.show_id, args);
-    const std::string& verdict = word(reply, 0);
+    if (auto refused = refusal_of(reply, show)) co_return std::move(*refused);
     Outcome out;
-    if (verdict == "NOT_BOOKABLE" || verdict == "REBUILD") {
-        out.kind = Outcome::Kind::NotBookable;
-        co_return out;
-    }
-    if (verdict == "NONE") {
-        out.kind = Outcome::Kind::NoneFree;
-        co_return out;
-    }
     std::vector<SeatId> seats;
     for (std::size_t i = 2; i < reply.elements.size(); ++i) seats.emplace_back(reply.elements[i].str);
     out.hold = co_await granted(show, user, hold_id, std::move(seats), reply.elements.at(1).integer, ttl_ms);
@@ -268,6 +278,57 @@ boost::asio::awaitable<Hold> SeatStore::granted(const ShowInfo& show, const User
     co_await redis_.command(std::move(index));
     remember_hold_show(hold_id, show.show_id);
     co_return hold;
+}
+
+boost::asio::awaitable<SeatStore::QueueState> SeatStore::room_queue(const ShowId& show, const UserId& user, bool join,
+                                                                    std::chrono::milliseconds place_ttl) {
+    std::vector<std::string> args{join ? "join" : "poll", user.str(), std::to_string(place_ttl.count())};
+    auto reply = co_await run_script_on_show(kRoomQueue, show, args);
+    const std::string& verdict = word(reply, 0);
+    QueueState out;
+    auto number = [&](std::size_t i) {
+        const auto& e = reply.elements.at(i);
+        return e.type == redis::Value::Type::Integer ? e.integer : std::stoll(e.str);
+    };
+    if (verdict == "OPEN") {
+        out.kind = QueueState::Kind::Open;
+    } else if (verdict == "ADMITTED") {
+        out.kind = QueueState::Kind::Admitted;
+        out.number = number(1);
+        out.admission_expires_ms = number(2);
+    } else if (verdict == "WAITING") {
+        out.kind = QueueState::Kind::Waiting;
+        out.number = number(1);
+        out.ahead = number(2);
+        out.waiting = number(3);
+        out.admit_per_second = number(4);
+        if (word(reply, 5) != "-") out.opens_ms = number(5);
+    } else if (verdict == "GONE") {
+        out.kind = QueueState::Kind::Gone;
+    } else {
+        out.kind = QueueState::Kind::NotBookable;
+    }
+    co_return out;
+}
+
+boost::asio::awaitable<void> SeatStore::apply_room_settings(const ShowId& show, const std::string& spec) {
+    std::vector<std::string> args{spec};
+    co_await run_script_on_show(kRoomSettings, show, args);
+}
+
+boost::asio::awaitable<SeatStore::RoomCounts> SeatStore::room_counts(const ShowId& show) {
+    auto keys = show_keys(show);
+    std::vector<std::vector<std::string>> commands{{"ZCARD", keys[8]},
+                                                   {"HGET", keys[10], "admitted_total"},
+                                                   {"HGET", keys[0], "room"}};
+    auto replies = co_await redis_.pipeline(std::move(commands));
+    for (const auto& r : replies)
+        if (r.is_error()) redis::throw_error_reply(r);
+    RoomCounts counts;
+    counts.waiting = replies[0].integer;
+    counts.admitted = replies[1].str.empty() ? 0 : std::stoll(replies[1].str);
+    counts.on = replies[2].str == "1";
+    co_return counts;
 }
 
 SeatStore::Outcome SeatStore::outcome_of(const redis::Value& reply, const HoldId& hold, const ShowId& show,

@@ -59,20 +59,47 @@ public:
         : redis_(redis), db_(db), clock_(clock) {}
 
     struct Outcome {
-        enum class Kind { Ok, Taken, NotBookable, NotFound, WrongState, Claimed, NoneFree };
+        enum class Kind { Ok, Taken, NotBookable, NotFound, WrongState, Claimed, NoneFree, AdmissionRefused };
         Kind kind = Kind::Ok;
+        std::string admission_refusal;  // for AdmissionRefused: ADMISSION_REQUIRED, _INVALID or _EXPIRED
         std::vector<SeatId> taken;  // for Taken, in layout order
         Hold hold;                  // for Ok and WrongState
     };
 
     // Locks all of `seats` for a new hold of `user`, or none; replaces the user's previous hold on the
-    // show only when it succeeds.
+    // show only when it succeeds. While the show's waiting room is on, the hold needs `admission` (the
+    // number of the user's admission, "" for none) and uses it up; AdmissionRefused otherwise.
     boost::asio::awaitable<Outcome> create_hold(const ShowInfo& show, const UserId& user,
-                                                const std::vector<SeatId>& seats, int ttl_seconds);
+                                                const std::vector<SeatId>& seats, int ttl_seconds,
+                                                const std::string& admission);
     // Best available (lua/best_hold.lua): `quantity` adjacent seats of one of `rows` (the wanted seat
     // type's), the best free ones, for a new hold of `user`; NoneFree when no row has them.
     boost::asio::awaitable<Outcome> create_best_hold(const ShowInfo& show, const UserId& user, int quantity,
-                                                     const std::vector<const ShowInfo::Row*>& rows, int ttl_seconds);
+                                                     const std::vector<const ShowInfo::Row*>& rows, int ttl_seconds,
+                                                     const std::string& admission);
+
+    // The waiting room's queue (lua/room_queue.lua): a place taken (join) or asked after (poll).
+    struct QueueState {
+        enum class Kind { Open, Waiting, Admitted, Gone, NotBookable };
+        Kind kind = Kind::Open;
+        std::int64_t number = 0;              // the place's number (arrival order); an admission's too
+        std::int64_t ahead = 0;               // Waiting: places before it
+        std::int64_t waiting = 0;             // Waiting: places in the queue
+        std::int64_t admit_per_second = 0;    // Waiting
+        std::optional<std::int64_t> opens_ms;  // Waiting: no admissions before
+        std::int64_t admission_expires_ms = 0;  // Admitted
+    };
+    boost::asio::awaitable<QueueState> room_queue(const ShowId& show, const UserId& user, bool join,
+                                                  std::chrono::milliseconds place_ttl);
+    // An admin's new settings (committed to PostgreSQL first), in lua/prelude.lua's apply_room form.
+    boost::asio::awaitable<void> apply_room_settings(const ShowId& show, const std::string& spec);
+    // Places waiting and admissions made so far in the show's room.
+    struct RoomCounts {
+        std::int64_t waiting = 0;
+        std::int64_t admitted = 0;
+        bool on = false;  // as Redis has it (a room may have turned itself on)
+    };
+    boost::asio::awaitable<RoomCounts> room_counts(const ShowId& show);
     // Swaps the seats of a HELD hold atomically, keeping its expiry.
     boost::asio::awaitable<Outcome> change_hold(const ShowInfo& show, const UserId& user, const HoldId& hold,
                                                 const std::vector<SeatId>& seats);
@@ -143,6 +170,8 @@ private:
                        Outcome::Kind if_rebuilt_twice) const;
     boost::asio::awaitable<redis::Value> run_script(const redis::Script& script, const ShowId& show,
                                                     std::vector<std::string> args);
+    // A hold-granting script's answer when it is not OK: the Outcome it stands for, or nullopt.
+    static std::optional<Outcome> refusal_of(const redis::Value& reply, const ShowInfo& show);
     // run_script for the scripts that need the show's state (they answer REBUILD without it).
     boost::asio::awaitable<redis::Value> run_script_on_show(const redis::Script& script, const ShowId& show,
                                                             const std::vector<std::string>& args);

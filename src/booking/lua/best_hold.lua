@@ -1,8 +1,8 @@
 -- Best available: `quantity` adjacent free seats of one row, the best the show has, for a new hold.
--- ARGV: user, hold id, ttl ms, retention ms, quantity, rows in the screen, lowest and highest seat
--- number of the screen, then the candidate rows (the wanted seat type's, front to back), each
--- "index label n1 n2 …" with its seat numbers ascending
--- → {'OK', expires, seats…} | {'NONE'} | {'REBUILD'} | {'NOT_BOOKABLE'}
+-- ARGV: user, hold id, ttl ms, retention ms, admission number ('' for none), quantity, rows in the
+-- screen, lowest and highest seat number of the screen, then the candidate rows (the wanted seat
+-- type's, front to back), each "index label n1 n2 …" with its seat numbers ascending
+-- → {'OK', expires, seats…} | {'NONE'} | {'REBUILD'} | {'NOT_BOOKABLE'} | {'ADMISSION_…'}
 --
 -- The best zone is the middle of the screen's width, two thirds of the way back (where the whole
 -- screen fills the eye without turning the head). A block's distance from it is measured in metres,
@@ -14,8 +14,10 @@ local problem = check_show()
 if problem then return {problem} end
 prune()
 local user, id, ttl, retention = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
-local quantity, screen_rows = tonumber(ARGV[5]), tonumber(ARGV[6])
-local lowest, highest = tonumber(ARGV[7]), tonumber(ARGV[8])
+local refused = room_refusal(user, ARGV[5])
+if refused then return {refused} end
+local quantity, screen_rows = tonumber(ARGV[6]), tonumber(ARGV[7])
+local lowest, highest = tonumber(ARGV[8]), tonumber(ARGV[9])
 local ROW_DEPTH_M, SEAT_WIDTH_M = 1.0, 0.55
 local best_row, middle = (screen_rows - 1) * 2 / 3, (lowest + highest) / 2
 
@@ -26,7 +28,7 @@ if mine then
 end
 
 local rows, all = {}, {}
-for i = 9, #ARGV do
+for i = 10, #ARGV do
   local fields = {}
   for f in string.gmatch(ARGV[i], '%S+') do fields[#fields + 1] = f end
   local row = {index = tonumber(fields[1]), numbers = {}, seats = {}}
@@ -89,6 +91,7 @@ end
 if not best then return {'NONE'} end
 
 local wanted = {unpack(best.row.seats, best.first, best.last)}
+use_admission(user)
 local reply = {'OK', grant_hold(user, id, ttl, retention, wanted, mine, old)}
 for _, seat in ipairs(wanted) do reply[#reply + 1] = seat end
 return reply

@@ -1,6 +1,10 @@
 -- Shared by every seat script, prepended to each: key names, Redis's clock, and the helpers that
 -- keep seats and holds consistent. KEYS are always the seven keys described in seat_store.hpp.
 local SHOW, SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
+-- The waiting room's (seat_store.hpp): admissions granted, the queue, when each place last polled,
+-- and the room's counters. Its settings are fields of SHOW (room, room_rate, room_opens, room_auto,
+-- room_ttl, room_v), rebuilt from PostgreSQL with the rest of the show's state.
+local ADMITTED, QUEUE, SEEN, ROOM = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
 -- Every key but SHOW holds a sentinel entry from the moment resync.lua builds the show's state: no
 -- key is ever emptied (and so deleted, losing its expiry), and a key that is missing was lost. The
 -- sentinel is '#' (no seat or hold id looks like it; in USER_HOLDS the empty user, which no token
@@ -193,4 +197,56 @@ local function grant_hold(user, id, ttl, retention, seats, mine, old)
   redis.call('HSET', USER_HOLDS, user, id)
   touch()
   return expires
+end
+
+-- The waiting room's settings from PostgreSQL's waiting_rooms row, "version enabled(0/1) rate
+-- opens_ms auto ttl_ms" ('-' for none): applied when newer than what SHOW has. A room that turned
+-- itself on (room_refusal) keeps its version, so a rebuild from the same row leaves it on.
+local function apply_room(spec)
+  local f = {}
+  for w in string.gmatch(spec, '%S+') do f[#f + 1] = w end
+  if #f < 6 or tonumber(f[1]) <= (tonumber(redis.call('HGET', SHOW, 'room_v')) or 0) then return false end
+  redis.call('HSET', SHOW, 'room_v', f[1], 'room', f[2], 'room_rate', f[3], 'room_opens', f[4], 'room_auto', f[5],
+    'room_ttl', f[6])
+  -- Admission starts counting afresh at the new rate (no credit from before).
+  redis.call('HSET', ROOM, 'start', now(), 'admitted', 0)
+  return true
+end
+
+-- The room's keys live as long as the show's state (SHOW's `exp`, set by every rebuild).
+local function expire_room_keys()
+  local at = redis.call('HGET', SHOW, 'exp')
+  if at then
+    for _, key in ipairs({ADMITTED, QUEUE, SEEN, ROOM}) do redis.call('PEXPIREAT', key, at) end
+  end
+end
+
+-- While the show's waiting room is on, a new hold needs the user's admission (its number, from the
+-- signed admission the API checked), which it uses up (use_admission) when it is granted. Returns
+-- nil to go ahead, or the refusal. A room set to turn itself on above `room_auto` holds a second
+-- counts them here, and the request that crosses the line is the first to need an admission.
+local function room_refusal(user, admission)
+  local room = redis.call('HMGET', SHOW, 'room', 'room_auto')
+  if room[1] ~= '1' then
+    local auto = tonumber(room[2])
+    if not auto then return nil end
+    local second = math.floor(now() / 1000)
+    local window = redis.call('HMGET', ROOM, 'auto_sec', 'auto_n')
+    local n = tonumber(window[1]) == second and tonumber(window[2]) + 1 or 1
+    redis.call('HSET', ROOM, 'auto_sec', second, 'auto_n', n)
+    expire_room_keys()
+    if n <= auto then return nil end
+    redis.call('HSET', SHOW, 'room', '1')
+    redis.call('HSET', ROOM, 'start', now(), 'admitted', 0)
+  end
+  if admission == '' then return 'ADMISSION_REQUIRED' end
+  local granted = redis.call('HGET', ADMITTED, user)
+  local number, expires = string.match(granted or '', '^(%d+):(%d+)$')
+  if number ~= admission then return 'ADMISSION_INVALID' end
+  if tonumber(expires) <= now() then return 'ADMISSION_EXPIRED' end
+  return nil
+end
+
+local function use_admission(user)
+  redis.call('HDEL', ADMITTED, user)
 end

@@ -7,18 +7,19 @@
 -- already been applied here (it would be undone): the caller reads PostgreSQL again and retries.
 -- The state records the snapshot's version as its `base`: a change at or below it, arriving late,
 -- is not applied again (lua/prelude.lua, should_apply).
--- ARGV: mode, epoch, cancelled (0/1), PostgreSQL's seat version, expire at (ms), number of sold
--- seats, sold seats…, then (seat, owner, expires ms) triples of unpaid orders
+-- ARGV: mode, epoch, cancelled (0/1), PostgreSQL's seat version, expire at (ms), the waiting room's
+-- settings (apply_room's form, or ''), number of sold seats, sold seats…, then (seat, owner,
+-- expires ms) triples of unpaid orders
 -- → 1 rebuilt | 0 nothing to do | -1 retry
 local mode, epoch, cancelled, version, expire_at = ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5]
 if mode == 'repair' and state_whole() then return 0 end
 if (tonumber(redis.call('HGET', SHOW, 'maxv')) or 0) > tonumber(version) then return -1 end
 
 local sold = {}
-local nsold = tonumber(ARGV[6])
-for i = 7, 6 + nsold do sold[#sold + 1] = ARGV[i] end
+local nsold = tonumber(ARGV[7])
+for i = 8, 7 + nsold do sold[#sold + 1] = ARGV[i] end
 local ordered = {}  -- seat → {owner, expires}
-local i = 7 + nsold
+local i = 8 + nsold
 while i + 2 <= #ARGV do
   ordered[ARGV[i]] = {ARGV[i + 1], ARGV[i + 2]}
   i = i + 3
@@ -68,7 +69,8 @@ redis.call('HSETNX', HOLDS, MARK, '{}')
 redis.call('HSETNX', USER_HOLDS, USER_MARK, MARK)
 redis.call('ZADD', HOLD_EXP, 0, MARK)
 redis.call('HSET', SHOW, 'init', epoch, 'cancelled', cancelled and '1' or '0', 'applied', version, 'base', version,
-  'maxv', version)
+  'maxv', version, 'exp', expire_at)
+apply_room(ARGV[6])
 touch()
 for _, key in ipairs(KEYS) do redis.call('PEXPIREAT', key, expire_at) end
 return 1
