@@ -2,6 +2,7 @@
 #include "booking/holds.hpp"
 #include "booking/order_store.hpp"
 #include "booking/orders.hpp"
+#include "booking/seat_feed.hpp"
 #include "booking/seat_store.hpp"
 #include "booking/seat_sync.hpp"
 #include "booking/show_info.hpp"
@@ -49,6 +50,7 @@ public:
     Holds holds;
     Orders orders;
     WaitingRoom room;
+    SeatFeeds feeds;
 };
 
 // The seat map (docs/api.md §4), holds, orders, the waiting room and the admin show cancellation.

@@ -26,6 +26,16 @@ Reply seat_map(Booking& b, RequestContext& ctx) {
     co_return http::json_response(200, render_seat_map(*show, *live));
 }
 
+Reply seat_map_stream(Booking& b, RequestContext& ctx) {
+    auto show_id = path_id<ShowId>(ctx, "showId");
+    auto show = co_await b.shows.require(show_id);
+    http::Response response;
+    response.stream = [&b, show, last = ctx.request.last_event_id](http::EventStream& out) {
+        return b.feeds.stream(show, last, out);
+    };
+    co_return response;
+}
+
 Reply create_hold(Booking& b, RequestContext& ctx) {
     auto body = input::parse_object(ctx.request.content_type, ctx.request.body);
     input::Fields f(body);
@@ -152,6 +162,7 @@ void add_routes(http::Router& router, Booking& booking) {
     using http::Access;
     using http::Method;
     router.add(Method::Get, "/api/v1/shows/{showId}/seatmap", Access::Public, http::with(booking, seat_map));
+    router.add(Method::Get, "/api/v1/shows/{showId}/seatmap/stream", Access::Public, http::with(booking, seat_map_stream));
     router.add(Method::Post, "/api/v1/holds", Access::User, http::with(booking, create_hold));
     router.add(Method::Get, "/api/v1/holds/{holdId}", Access::User, http::with(booking, get_hold));
     router.add(Method::Patch, "/api/v1/holds/{holdId}", Access::User, http::with(booking, change_hold));

@@ -42,6 +42,7 @@ const redis::Script kCreateHold(script("create_hold"));
 const redis::Script kBestHold(script("best_hold"));
 const redis::Script kRoomQueue(script("room_queue"));
 const redis::Script kRoomSettings(script("room_settings"));
+const redis::Script kExpireSeats(script("expire_seats"));
 const redis::Script kChangeHold(script("change_hold"));
 const redis::Script kReleaseHold(script("release_hold"));
 const redis::Script kResync(script("resync"));
@@ -83,7 +84,8 @@ std::string tag(const ShowId& show) { return "{" + show.str() + "}"; }
 std::vector<std::string> show_keys(const ShowId& show) {
     std::string t = tag(show);
     return {"show:" + t,     "sold:" + t,  "seats:" + t,      "seat_expiry:" + t, "holds:" + t, "user_holds:" + t,
-            "hold_expiry:" + t, "admitted:" + t, "queue:" + t, "queue_seen:" + t, "room:" + t};
+            "hold_expiry:" + t, "admitted:" + t, "queue:" + t, "queue_seen:" + t, "room:" + t,
+            "seat_events:" + t};
 }
 
 std::string hold_index_key(const HoldId& hold) { return "hold_show:" + hold.str(); }
@@ -500,6 +502,57 @@ boost::asio::awaitable<std::vector<SeatStore::RedisSeatState>> SeatStore::inspec
         out[i].intact = r[1].integer == 6;
     }
     co_return out;
+}
+
+boost::asio::awaitable<std::vector<SeatStore::FeedRead>> SeatStore::read_feeds(
+    const std::vector<std::pair<ShowId, std::string>>& after) {
+    constexpr std::size_t kPerShow = 2;
+    std::string now = std::to_string(clock_.now_ms());
+    std::vector<std::vector<std::string>> commands;
+    commands.reserve(after.size() * kPerShow);
+    for (const auto& [show, id] : after) {
+        std::string t = tag(show);
+        commands.push_back({"XRANGE", "seat_events:" + t, "(" + id, "+", "COUNT", "2000"});
+        commands.push_back({"ZCOUNT", "seat_expiry:" + t, "(0", now});
+    }
+    auto replies = co_await redis_.pipeline(std::move(commands));
+    for (const auto& r : replies)
+        if (r.is_error()) redis::throw_error_reply(r);
+    std::vector<FeedRead> out(after.size());
+    for (std::size_t i = 0; i < after.size(); ++i) {
+        // Each entry: [id, [field, value]] with the one field `e`.
+        for (auto& entry : replies[kPerShow * i].elements) {
+            if (entry.elements.size() < 2 || entry.elements[1].elements.size() < 2) continue;
+            SeatEvent event;
+            event.id = std::move(entry.elements[0].str);
+            event.json = std::move(entry.elements[1].elements[1].str);
+            out[i].events.push_back(std::move(event));
+        }
+        out[i].expiry_due = replies[kPerShow * i + 1].integer > 0;
+    }
+    co_return out;
+}
+
+boost::asio::awaitable<bool> SeatStore::has_event(const ShowId& show, const std::string& id) {
+    std::vector<std::string> range{"XRANGE", "seat_events:" + tag(show), id, id};
+    auto reply = co_await redis_.command(std::move(range));
+    // An id that is not one (a client's invention) is an error reply: no such event either.
+    co_return !reply.is_error() && !reply.elements.empty();
+}
+
+boost::asio::awaitable<std::string> SeatStore::newest_event(const ShowId& show) {
+    std::vector<std::string> newest{"XREVRANGE", "seat_events:" + tag(show), "+", "-", "COUNT", "1"};
+    auto reply = co_await redis_.command(std::move(newest));
+    if (reply.is_error()) redis::throw_error_reply(reply);
+    if (reply.elements.empty() || reply.elements[0].elements.empty()) co_return std::string("0-0");
+    co_return reply.elements[0].elements[0].str;
+}
+
+boost::asio::awaitable<void> SeatStore::expire_seats(const ShowId& show) {
+    auto keys = show_keys(show);
+    std::vector<std::string> no_args;
+    auto reply = co_await redis_.eval(kExpireSeats, keys, no_args);
+    if (reply.is_error()) redis::throw_error_reply(reply);
 }
 
 std::vector<std::vector<std::string>> SeatStore::count_commands(const std::vector<ShowId>& shows) const {

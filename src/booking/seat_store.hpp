@@ -44,9 +44,16 @@ struct LiveSeats {
 //            holds:{S}        hash   hold id → hold record (JSON)
 //            user_holds:{S}   hash   user → their current hold for the show
 //            hold_expiry:{S}  zset   hold id → when its record may be forgotten (expiry + 1 h)
+// The waiting room's (waiting_room.hpp; its settings are fields of show:{S}):
+//            admitted:{S}     hash   user → "<place number>:<expiry ms>" of an unused admission
+//            queue:{S}        zset   user → place number (arrival order)
+//            queue_seen:{S}   zset   user → when the place was last asked after (ms)
+//            room:{S}         hash   the room's counters (seq, start, admitted, …)
+// The live seat map's (seat_feed.hpp):
+//            seat_events:{S}  stream every visible change of the seat map, the last ~1,000
 // Global:    hold_show:<id>   string the show of a hold, to find it by id alone
 //
-// Every key but show:{S} carries a sentinel entry ('#'), so a key that is missing was lost, and all
+// Every seat key but show:{S} carries a sentinel entry ('#'), so a key that is missing was lost, and all
 // of them expire a day after the show ends. If the show's state is missing (a new show, or Redis
 // lost its data) it is rebuilt from PostgreSQL (orders and order_seats) before the operation runs;
 // the seat reconciler (jobs/seat_reconciler.cpp) rebuilds it when Redis has fallen behind.
@@ -148,6 +155,24 @@ public:
     // Live, never stale: a remembered map is used only after Redis confirms (one HMGET) that nothing
     // changed since and no held seat has expired.
     boost::asio::awaitable<std::shared_ptr<const LiveSeats>> seat_map(const ShowInfo& show);
+
+    // The seat events (lua/prelude.lua, emit) of live seat maps (seat_feed.hpp).
+    struct SeatEvent {
+        std::string id;    // the stream entry's, "<ms>-<n>"
+        std::string json;  // {cause, held, available, sold}
+    };
+    struct FeedRead {
+        std::vector<SeatEvent> events;  // after the id asked, oldest first
+        bool expiry_due = false;        // a held seat's expiry has passed, and it is not yet available
+    };
+    // For each (show, id): the show's events after id, in one round trip.
+    boost::asio::awaitable<std::vector<FeedRead>> read_feeds(const std::vector<std::pair<ShowId, std::string>>& after);
+    // Whether the show's stream still has the event `id` (and so everything after it).
+    boost::asio::awaitable<bool> has_event(const ShowId& show, const std::string& id);
+    // The id of the show's newest event ("0-0" when it has none).
+    boost::asio::awaitable<std::string> newest_event(const ShowId& show);
+    // Makes the seats whose expiry passed available now, with their event (lua/expire_seats.lua).
+    boost::asio::awaitable<void> expire_seats(const ShowId& show);
 
     // Held + sold seats of each show: one ZCOUNT each (catalog::SeatCounts).
     std::vector<std::vector<std::string>> count_commands(const std::vector<ShowId>& shows) const override;

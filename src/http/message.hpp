@@ -1,4 +1,7 @@
 #pragma once
+#include <boost/asio/awaitable.hpp>
+
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +21,7 @@ struct Request {
     std::string content_type;
     std::string authorization;
     std::string request_id;
+    std::string last_event_id;  // a reconnecting event stream's (Server-Sent Events); at most 64 bytes
 
     // The first value of a query parameter, if present.
     std::optional<std::string_view> query_param(std::string_view name) const {
@@ -27,10 +31,21 @@ struct Request {
     }
 };
 
+// Where a streaming response (Server-Sent Events) writes, after the server sent its head.
+class EventStream {
+public:
+    virtual ~EventStream() = default;
+    // Sends `text` whole. False once the client is gone or stopped reading (the write timed out).
+    virtual boost::asio::awaitable<bool> write(std::string_view text) = 0;
+};
+
 struct Response {
     int status = 200;
     std::string body;  // JSON
     std::vector<std::pair<std::string, std::string>> headers;
+    // Set for a stream: the server answers 200 text/event-stream, then runs this until it returns;
+    // the connection closes after it (the stream ends the response). `body` is unused.
+    std::function<boost::asio::awaitable<void>(EventStream&)> stream;
 };
 
 // The error envelope (docs/api.md §3): {"error":{"message":…,"code":…}}

@@ -81,6 +81,7 @@ std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& in, 
     r.body = in.body();
     r.content_type = std::string(in[bhttp::field::content_type]);
     r.authorization = std::string(in[bhttp::field::authorization]);
+    r.last_event_id = std::string(in["Last-Event-ID"].substr(0, 64));
     r.request_id = std::move(request_id);
     return r;
 }

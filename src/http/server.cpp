@@ -81,6 +81,31 @@ struct Server::Impl {
         if (ec) throw boost::system::system_error(ec);
     }
 
+    // The socket as an EventStream: each write whole, within the write timeout.
+    struct SocketEventStream : EventStream {
+        explicit SocketEventStream(beast::tcp_stream& s) : stream(s) {}
+        asio::awaitable<bool> write(std::string_view text) override {
+            stream.expires_after(kWriteTimeout);
+            boost::system::error_code ec;
+            co_await asio::async_write(stream, asio::buffer(text.data(), text.size()),
+                                       asio::redirect_error(asio::use_awaitable, ec));
+            co_return !ec;
+        }
+        beast::tcp_stream& stream;
+    };
+
+    // A response of Server-Sent Events: no length, so the body ends when the connection closes. No
+    // buffering along the way (nginx reads X-Accel-Buffering) and no caching.
+    asio::awaitable<void> serve_stream(beast::tcp_stream& stream, Response& response, const std::string& request_id) {
+        std::string head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\n"
+                           "X-Accel-Buffering: no\r\nConnection: close\r\nX-Request-Id: " + request_id + "\r\n";
+        for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
+        head += "\r\n";
+        SocketEventStream out(stream);
+        if (!co_await out.write(head)) co_return;
+        co_await response.stream(out);
+    }
+
     // Reads and answers one request. Returns whether the connection stays open for another; false
     // when it should simply close (peer gone, idle timeout, or an error answered here: a malformed
     // or too large request).
@@ -123,6 +148,14 @@ struct Server::Impl {
             response = malformed_target();
         }
         keep_alive = keep_alive && !state.stopping.load();
+        if (response.stream && raw.method() == bhttp::verb::get) {
+            // Open-ended: not a request in flight (a drain would wait for it forever); its client
+            // reconnects elsewhere when this instance stops, and resumes where it was.
+            state.in_flight.fetch_sub(1);
+            worker.access_log.record(raw.method_string(), raw.target(), 200, 0, 0, request_id);
+            co_await serve_stream(stream, response, request_id);
+            co_return false;
+        }
         int status = response.status;
         std::size_t bytes = response.body.size();
         try {

@@ -14,9 +14,10 @@ if #taken > 0 then
   table.insert(taken, 1, 'TAKEN')
   return taken
 end
-free_seats(id, h.s)
+local freed = without(free_seats(id, h.s), wanted)
 lock_seats(id, wanted, h.e)
 h.s = wanted
 save_hold(id, h)
 touch()
+emit('held', wanted, freed)
 return {'OK', cjson.encode(h)}

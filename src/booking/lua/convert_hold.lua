@@ -16,7 +16,7 @@ if h and h.st == 'HELD' then
   for _, seat in ipairs(h.s) do
     if not ordered[seat] then others[#others + 1] = seat end
   end
-  free_seats(id, others)
+  emit('released', nil, free_seats(id, others))
 end
 -- A show cancelled since the order committed has freed every seat already (and cancelled the order
 -- in PostgreSQL): nothing to lock.

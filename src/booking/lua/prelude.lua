@@ -1,10 +1,12 @@
 -- Shared by every seat script, prepended to each: key names, Redis's clock, and the helpers that
--- keep seats and holds consistent. KEYS are always the seven keys described in seat_store.hpp.
+-- keep seats and holds consistent. KEYS are always the twelve keys described in seat_store.hpp.
 local SHOW, SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6], KEYS[7]
 -- The waiting room's (seat_store.hpp): admissions granted, the queue, when each place last polled,
 -- and the room's counters. Its settings are fields of SHOW (room, room_rate, room_opens, room_auto,
 -- room_ttl, room_v), rebuilt from PostgreSQL with the rest of the show's state.
 local ADMITTED, QUEUE, SEEN, ROOM = KEYS[8], KEYS[9], KEYS[10], KEYS[11]
+-- The show's seat events (a Redis stream), read by the live seat maps (booking/seat_feed.hpp).
+local EVENTS = KEYS[12]
 -- Every key but SHOW holds a sentinel entry from the moment resync.lua builds the show's state: no
 -- key is ever emptied (and so deleted, losing its expiry), and a key that is missing was lost. The
 -- sentinel is '#' (no seat or hold id looks like it; in USER_HOLDS the empty user, which no token
@@ -25,6 +27,37 @@ local function now()
   return clock_ms
 end
 
+-- Every visible change of the seat map goes to the show's event stream, in the order the changes
+-- happen: which seats became held, available again or sold, and why (`cause`: held, released,
+-- expired, sold, freed; `reset` when the whole state was rebuilt and only a full map will do). A
+-- reader applies available, then held, then sold. The stream keeps about the last 1,000 events: a
+-- reader that missed older ones gets the whole map again, never a gap.
+local EVENTS_KEPT = 1000
+-- The event is stored as the JSON the stream's clients get: {cause, held, available, sold}, empty
+-- lists left out.
+local function emit(cause, held, available, sold)
+  local e = {cause = cause}
+  if held and #held > 0 then e.held = held end
+  if available and #available > 0 then e.available = available end
+  if sold and #sold > 0 then e.sold = sold end
+  if not (e.held or e.available or e.sold) and cause ~= 'reset' then return end
+  redis.call('XADD', EVENTS, 'MAXLEN', '~', EVENTS_KEPT, '*', 'e', cjson.encode(e))
+  if redis.call('PTTL', EVENTS) == -1 then
+    local at = redis.call('HGET', SHOW, 'exp')
+    if at then redis.call('PEXPIREAT', EVENTS, at) end
+  end
+end
+
+-- The seats of `seats` that are not in `minus`.
+local function without(seats, minus)
+  local skip, out = {}, {}
+  for _, seat in ipairs(minus) do skip[seat] = true end
+  for _, seat in ipairs(seats) do
+    if not skip[seat] then out[#out + 1] = seat end
+  end
+  return out
+end
+
 -- When the show's expired entries were last pruned (ms); check_show() reads it with the state.
 local pruned_at = nil
 -- Expired entries are harmless (every reader compares expiries with now), so they are forgotten at
@@ -32,15 +65,23 @@ local pruned_at = nil
 local PRUNE_EVERY_MS = 1000
 local PRUNE_SEATS, PRUNE_HOLDS = 500, 100
 
--- Forget seats whose owner expired and hold records past their retention (bounded work per call).
-local function prune()
-  if pruned_at == nil then pruned_at = tonumber(redis.call('HGET', SHOW, 'pruned')) or 0 end
-  if now() - pruned_at < PRUNE_EVERY_MS then return end
+-- Forgets seats whose owner expired (they are available again: an `expired` event). Returns
+-- whether that was all of them.
+local function prune_seats()
   local seats = redis.call('ZRANGEBYSCORE', SEAT_EXP, '(0', now(), 'LIMIT', 0, PRUNE_SEATS)
   if #seats > 0 then
     redis.call('HDEL', SEATS, unpack(seats))
     redis.call('ZREM', SEAT_EXP, unpack(seats))
+    emit('expired', nil, seats)
   end
+  return #seats < PRUNE_SEATS
+end
+
+-- Forget seats whose owner expired and hold records past their retention (bounded work per call).
+local function prune()
+  if pruned_at == nil then pruned_at = tonumber(redis.call('HGET', SHOW, 'pruned')) or 0 end
+  if now() - pruned_at < PRUNE_EVERY_MS then return end
+  local all_seats = prune_seats()
   local ids = redis.call('ZRANGEBYSCORE', HOLD_EXP, '(0', now(), 'LIMIT', 0, PRUNE_HOLDS)
   for _, id in ipairs(ids) do
     local raw = redis.call('HGET', HOLDS, id)
@@ -53,7 +94,7 @@ local function prune()
     redis.call('HDEL', HOLDS, unpack(ids))
     redis.call('ZREM', HOLD_EXP, unpack(ids))
   end
-  if #seats < PRUNE_SEATS and #ids < PRUNE_HOLDS then redis.call('HSET', SHOW, 'pruned', now()) end
+  if all_seats and #ids < PRUNE_HOLDS then redis.call('HSET', SHOW, 'pruned', now()) end
 end
 
 -- Every change to who holds or owns a seat bumps the show's version, so a reader that cached the
@@ -150,14 +191,17 @@ local function taken_seats(wanted, mine)
   return taken
 end
 
--- Frees only the seats that still belong to `owner`: never someone else's.
+-- Frees only the seats that still belong to `owner`: never someone else's. Returns those it freed.
 local function free_seats(owner, seats)
+  local freed = {}
   for _, seat in ipairs(seats) do
     if redis.call('HGET', SEATS, seat) == owner then
       redis.call('HDEL', SEATS, seat)
       redis.call('ZREM', SEAT_EXP, seat)
+      freed[#freed + 1] = seat
     end
   end
+  return freed
 end
 
 local function lock_seats(owner, seats, expires)
@@ -185,8 +229,9 @@ end
 -- Gives `seats` (free, or the replaced hold's) to a new hold `id` of `user`, releasing the hold it
 -- replaces (`mine`, `old` from replaceable_hold). Returns the new hold's expiry.
 local function grant_hold(user, id, ttl, retention, seats, mine, old)
+  local freed = {}
   if mine then
-    free_seats(mine, old.s)
+    freed = without(free_seats(mine, old.s), seats)
     old.st = 'RELEASED'
     save_hold(mine, old)
   end
@@ -196,6 +241,7 @@ local function grant_hold(user, id, ttl, retention, seats, mine, old)
   redis.call('ZADD', HOLD_EXP, expires + retention, id)
   redis.call('HSET', USER_HOLDS, user, id)
   touch()
+  emit('held', seats, freed)
   return expires
 end
 

@@ -8,10 +8,11 @@ if not h or h.u ~= user then return {'NOT_FOUND'} end
 if h.st == 'CONVERTED' then return {'STATE', cjson.encode(h)} end
 if claimed(h) then return {'CLAIMED'} end
 if h.st == 'HELD' then
-  free_seats(id, h.s)
+  local freed = free_seats(id, h.s)
   h.st = 'RELEASED'
   save_hold(id, h)
   if redis.call('HGET', USER_HOLDS, user) == id then redis.call('HDEL', USER_HOLDS, user) end
   touch()
+  emit('released', nil, freed)
 end
 return {'OK', cjson.encode(h)}

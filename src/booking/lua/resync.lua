@@ -72,5 +72,6 @@ redis.call('HSET', SHOW, 'init', epoch, 'cancelled', cancelled and '1' or '0', '
   'maxv', version, 'exp', expire_at)
 apply_room(ARGV[6])
 touch()
+emit('reset')
 for _, key in ipairs(KEYS) do redis.call('PEXPIREAT', key, expire_at) end
 return 1

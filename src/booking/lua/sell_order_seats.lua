@@ -9,5 +9,6 @@ for i = 3, #ARGV do
   redis.call('ZADD', SEAT_EXP, SOLD_SCORE, seat)
 end
 touch()
+emit('sold', nil, nil, args_from(3))
 applied(version)
 return {'OK'}
