@@ -114,15 +114,16 @@ Reply cancel_order(Booking& b, RequestContext& ctx) {
 
 Reply join_queue(Booking& b, RequestContext& ctx) {
     auto show_id = path_id<ShowId>(ctx, "showId");
-    co_await b.shows.require(show_id);
-    auto place = co_await b.room.join(show_id, ctx.caller().user_id);
+    auto show = co_await b.shows.require(show_id);
+    auto place = co_await b.room.join(*show, ctx.caller().user_id);
     co_return http::json_response(200, render_queue_place(show_id, place));
 }
 
 Reply poll_queue(Booking& b, RequestContext& ctx) {
     std::string ticket(ctx.param("ticket"));
     ShowId show_id = b.room.ticket_show(ticket, ctx.caller().user_id);
-    auto place = co_await b.room.poll(ticket, ctx.caller().user_id);
+    auto show = co_await b.shows.require(show_id);
+    auto place = co_await b.room.poll(*show, ticket, ctx.caller().user_id);
     co_return http::json_response(200, render_queue_place(show_id, place));
 }
 

@@ -89,11 +89,13 @@ std::string render_queue_place(const ShowId& show, const WaitingRoom::Place& pla
         w.field("waiting", state.waiting);
         w.field("estimatedWaitSeconds", place.estimated_wait_seconds);
         w.field("pollAfterSeconds", place.poll_after_seconds);
+        w.field("seatsAvailable", state.seats_free);
         if (state.opens_ms) w.field("opensAt", format_utc(*state.opens_ms / 1000));
     } else if (state.kind == Kind::Admitted) {
         w.field("ticket", place.ticket);
         w.field("admission", place.admission);
         w.field("admissionExpiresAt", format_utc(state.admission_expires_ms / 1000));
+        w.field("seatsAvailable", state.seats_free);
     }
     w.end_object();
     return body;

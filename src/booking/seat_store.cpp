@@ -282,10 +282,11 @@ boost::asio::awaitable<Hold> SeatStore::granted(const ShowInfo& show, const User
     co_return hold;
 }
 
-boost::asio::awaitable<SeatStore::QueueState> SeatStore::room_queue(const ShowId& show, const UserId& user, bool join,
+boost::asio::awaitable<SeatStore::QueueState> SeatStore::room_queue(const ShowInfo& show, const UserId& user, bool join,
                                                                     std::chrono::milliseconds place_ttl) {
-    std::vector<std::string> args{join ? "join" : "poll", user.str(), std::to_string(place_ttl.count())};
-    auto reply = co_await run_script_on_show(kRoomQueue, show, args);
+    std::vector<std::string> args{join ? "join" : "poll", user.str(), std::to_string(place_ttl.count()),
+                                  std::to_string(show.seat_names.size())};
+    auto reply = co_await run_script_on_show(kRoomQueue, show.show_id, args);
     const std::string& verdict = word(reply, 0);
     QueueState out;
     auto number = [&](std::size_t i) {
@@ -298,6 +299,7 @@ boost::asio::awaitable<SeatStore::QueueState> SeatStore::room_queue(const ShowId
         out.kind = QueueState::Kind::Admitted;
         out.number = number(1);
         out.admission_expires_ms = number(2);
+        out.seats_free = number(3);
     } else if (verdict == "WAITING") {
         out.kind = QueueState::Kind::Waiting;
         out.number = number(1);
@@ -305,6 +307,7 @@ boost::asio::awaitable<SeatStore::QueueState> SeatStore::room_queue(const ShowId
         out.waiting = number(3);
         out.admit_per_second = number(4);
         if (word(reply, 5) != "-") out.opens_ms = number(5);
+        out.seats_free = number(6);
     } else if (verdict == "GONE") {
         out.kind = QueueState::Kind::Gone;
     } else {

@@ -95,8 +95,9 @@ public:
         std::int64_t admit_per_second = 0;    // Waiting
         std::optional<std::int64_t> opens_ms;  // Waiting: no admissions before
         std::int64_t admission_expires_ms = 0;  // Admitted
+        std::int64_t seats_free = 0;            // Waiting, Admitted: neither held nor sold
     };
-    boost::asio::awaitable<QueueState> room_queue(const ShowId& show, const UserId& user, bool join,
+    boost::asio::awaitable<QueueState> room_queue(const ShowInfo& show, const UserId& user, bool join,
                                                   std::chrono::milliseconds place_ttl);
     // An admin's new settings (committed to PostgreSQL first), in lua/prelude.lua's apply_room form.
     boost::asio::awaitable<void> apply_room_settings(const ShowId& show, const std::string& spec);

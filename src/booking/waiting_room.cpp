@@ -136,9 +136,9 @@ WaitingRoom::Place WaitingRoom::place_of(const ShowId& show, const UserId& user,
     return place;
 }
 
-boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::join(const ShowId& show, const UserId& user) {
+boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::join(const ShowInfo& show, const UserId& user) {
     auto state = co_await seats_.room_queue(show, user, true, kPlaceTtl);
-    co_return place_of(show, user, std::move(state));
+    co_return place_of(show.show_id, user, std::move(state));
 }
 
 ShowId WaitingRoom::ticket_show(const std::string& ticket, const UserId& user) const {
@@ -147,10 +147,11 @@ ShowId WaitingRoom::ticket_show(const std::string& ticket, const UserId& user) c
     return pass->show;
 }
 
-boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::poll(const std::string& ticket, const UserId& user) {
+boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::poll(const ShowInfo& show, const std::string& ticket,
+                                                             const UserId& user) {
     auto pass = read_pass(kTicketPass, ticket, secret_);
-    if (!pass || pass->user != user) throw ApiError::not_found("queue ticket not found");
-    auto state = co_await seats_.room_queue(pass->show, user, false, kPlaceTtl);
+    if (!pass || pass->user != user || pass->show != show.show_id) throw ApiError::not_found("queue ticket not found");
+    auto state = co_await seats_.room_queue(show, user, false, kPlaceTtl);
     // The ticket speaks for one place: a newer place of the same user (joined again) is not it.
     if (state.kind != SeatStore::QueueState::Kind::Open && state.number != pass->number)
         state.kind = SeatStore::QueueState::Kind::Gone;

@@ -1,5 +1,6 @@
 #pragma once
 #include "booking/seat_store.hpp"
+#include "booking/show_info.hpp"
 #include "common/ids.hpp"
 #include "common/input.hpp"
 #include "common/time.hpp"
@@ -57,10 +58,10 @@ public:
         std::int64_t estimated_wait_seconds = 0;
         int poll_after_seconds = 0;
     };
-    boost::asio::awaitable<Place> join(const ShowId& show, const UserId& user);
+    boost::asio::awaitable<Place> join(const ShowInfo& show, const UserId& user);
     // The place a ticket stands for: 404 for a ticket that is not the caller's (or not ours at
     // all), 410 QUEUE_PLACE_EXPIRED for a place given up or replaced by a newer one.
-    boost::asio::awaitable<Place> poll(const std::string& ticket, const UserId& user);
+    boost::asio::awaitable<Place> poll(const ShowInfo& show, const std::string& ticket, const UserId& user);
     // The show a ticket is for (404 as poll would answer).
     ShowId ticket_show(const std::string& ticket, const UserId& user) const;
 

@@ -176,6 +176,11 @@ class WaitingRoomTest(ServerTestCase):
         self.assertEqual((place["status"], place["position"]), ("WAITING", 1))
         self.assertRegex(place["opensAt"], r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
         self.assertGreaterEqual(place["estimatedWaitSeconds"], 3500)
+        self.assertEqual(place["seatsAvailable"], 40)
+        self.room(enabled=False)
+        self.assertEqual(self.hold(bob, ["A1", "A2"]).status, 201)
+        self.room(opensAt=(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).isoformat())
+        self.assertEqual(self.poll(alice, ticket).json["seatsAvailable"], 38)
 
     def test_sales_open_at_the_scheduled_time(self):
         opens = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=3)

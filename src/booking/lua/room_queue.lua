@@ -1,7 +1,8 @@
 -- The waiting room's queue (docs/api-notes.md, "Waiting room"): take a place, or ask after one.
--- ARGV: 'join' | 'poll', user, how long a place lasts without a poll (ms)
--- → {'OPEN'} (the room is off: hold directly) | {'ADMITTED', number, admission expires ms}
---   | {'WAITING', number, places ahead, places in the queue, admissions a second, opens ms or '-'}
+-- ARGV: 'join' | 'poll', user, how long a place lasts without a poll (ms), seats in the show
+-- → {'OPEN'} (the room is off: hold directly) | {'ADMITTED', number, admission expires ms, seats free}
+--   | {'WAITING', number, places ahead, places in the queue, admissions a second, opens ms or '-',
+--      seats free}
 --   | {'GONE'} (poll: no place, given up or never taken) | {'REBUILD'} | {'NOT_BOOKABLE'}
 --
 -- Places are numbered in arrival order (ROOM's `seq`); QUEUE holds user → number, so a user has one
@@ -11,7 +12,12 @@
 -- piles up while nobody waits, so no second ever admits more than the rate.
 local problem = check_show()
 if problem then return {problem} end
-local mode, user, place_ttl = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local mode, user, place_ttl, seats_total = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+-- Seats neither held nor sold (both have an expiry score after now): a queue can tell people it is
+-- sold out (for now: an expiring hold frees seats again).
+local function seats_free()
+  return math.max(0, seats_total - redis.call('ZCOUNT', SEAT_EXP, '(' .. now(), '+inf'))
+end
 local settings = redis.call('HMGET', SHOW, 'room', 'room_rate', 'room_opens', 'room_ttl')
 if settings[1] ~= '1' then return {'OPEN'} end
 local rate, opens, admission_ttl = tonumber(settings[2]), tonumber(settings[3]), tonumber(settings[4])
@@ -47,7 +53,7 @@ end
 local granted = redis.call('HGET', ADMITTED, user)
 if granted then
   local number, expires = string.match(granted, '^(%d+):(%d+)$')
-  if tonumber(expires) > now() then return {'ADMITTED', number, expires} end
+  if tonumber(expires) > now() then return {'ADMITTED', number, expires, seats_free()} end
   redis.call('HDEL', ADMITTED, user)  -- unused and expired: the user may queue again
 end
 local number = redis.call('ZSCORE', QUEUE, user)
@@ -59,4 +65,4 @@ end
 redis.call('ZADD', SEEN, now(), user)
 expire_room_keys()
 return {'WAITING', tostring(number), redis.call('ZRANK', QUEUE, user), redis.call('ZCARD', QUEUE), rate,
-  opens and tostring(opens) or '-'}
+  opens and tostring(opens) or '-', seats_free()}
