@@ -6,7 +6,10 @@ and asks for a hold; on 409 it looks again and retries, until it has a hold or t
 Reports the time until every seat was held, holds granted, 409s and errors (which must be 0), then
 verifies that no seat has two owners and that the seat map equals the union of the granted holds.
 
-Usage: flash_sale.py --port P --show SHOW_ID --secret JWT_SECRET [--users 5000] [--concurrency 256]
+With --room, the show's waiting room is on: users arrive over a few seconds, queue, poll, and hold
+the best available seats with their admission (see waiting_room() below).
+
+Usage: flash_sale.py --port P --show SHOW_ID --secret JWT_SECRET [--users 5000] [--concurrency 256] [--room …]
 (bench/flash-sale sets everything up and calls this.)
 """
 
@@ -79,6 +82,169 @@ class Client:
                     raise
 
 
+def percentile(values, p):
+    values = sorted(values)
+    return values[min(len(values) - 1, int(len(values) * p))] * 1000 if values else 0.0
+
+
+def pass_number(text):
+    """The place number a queue ticket or admission carries (its payload is plain base64url JSON)."""
+    body = text.split(".")[0]
+    return json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))["n"]
+
+
+def spearman(xs, ys):
+    rank = lambda v: {x: i for i, x in enumerate(sorted(v))}
+    rx, ry = rank(xs), rank(ys)
+    n = len(xs)
+    if n < 2:
+        return 1.0
+    d2 = sum((rx[x] - ry[y]) ** 2 for x, y in zip(xs, ys))
+    return 1 - 6 * d2 / (n * (n * n - 1))
+
+
+async def waiting_room(args):
+    """Everyone arrives within --arrival seconds, queues, polls as told (at most every --poll-cap s),
+    and once admitted asks for the best available seats (fewer if that many are not left), carrying
+    the admission. Whoever hears the show is sold out leaves."""
+    rng = random.Random(2026)
+    stats = {"holds": 0, "granted": 0, "conflicts": 0, "errors": 0, "queue_requests": 0, "gave_up": 0}
+    latencies = []
+    users = []  # [join sent at, place number, admission seen at or None]
+    admissions_seen = []  # (answer received at, place number)
+    waiting_seen = []  # (poll sent at, place number) of every answer "still waiting"
+    granted = {}
+    last_hold = [None]
+    pool = asyncio.Queue()
+    for _ in range(args.concurrency):
+        pool.put_nowait(Client(args.port))
+
+    async def call(method, path, body=None, auth=None):
+        """(status, body, when the request was sent, when its answer came): the times are taken on
+        a connection of its own, so they leave out the wait for one (the client's bottleneck)."""
+        client = await pool.get()
+        try:
+            sent = time.perf_counter()
+            status, answer = await client.request(method, path, body, auth)
+            return status, answer, sent, time.perf_counter()
+        finally:
+            pool.put_nowait(client)
+
+    async def queued(i, arrival):
+        await asyncio.sleep(arrival)
+        name = f"fan-{i}-{rng.randrange(1 << 30)}"
+        tok = token(name, args.secret)
+        try:
+            path, method = f"/api/v1/shows/{args.show}/queue", "POST"
+            while True:
+                status, place, sent, answered = await call(method, path, auth=tok)
+                latencies.append(answered - sent)
+                stats["queue_requests"] += 1
+                if status != 200:
+                    stats["errors"] += 1
+                    print(f"queue answered {status}: {place}", file=sys.stderr)
+                    return
+                if method == "POST":
+                    record = [sent, pass_number(place["ticket"]), None]
+                    users.append(record)
+                    path, method = f"/api/v1/queue/{place['ticket']}", "GET"
+                if place["status"] == "ADMITTED":
+                    record[2] = answered
+                    admissions_seen.append((answered, record[1]))
+                    break
+                waiting_seen.append((sent, record[1]))
+                if place["seatsAvailable"] == 0:
+                    stats["gave_up"] += 1
+                    return
+                await asyncio.sleep(min(place["pollAfterSeconds"], args.poll_cap))
+            if place["seatsAvailable"] == 0:
+                stats["gave_up"] += 1
+                return
+            want = rng.randint(1, 4)
+            while want > 0:
+                stats["holds"] += 1
+                status, body, _, _ = await call("POST", "/api/v1/holds", {"showId": args.show, "quantity": want,
+                                                                          "best": True, "admission": place["admission"]}, tok)
+                if status == 201:
+                    stats["granted"] += 1
+                    granted[name] = (tok, body["holdId"], body["seatIds"])
+                    last_hold[0] = time.perf_counter()
+                    return
+                if status != 409:
+                    stats["errors"] += 1
+                    print(f"hold answered {status}: {body}", file=sys.stderr)
+                    return
+                stats["conflicts"] += 1
+                want -= 1  # fewer seats side by side may still be there
+            stats["gave_up"] += 1
+        except Exception as e:  # noqa: BLE001 - every failure is counted and shown
+            stats["errors"] += 1
+            print(f"error: {e!r}", file=sys.stderr)
+
+    arrivals = sorted(rng.uniform(0, args.arrival) for _ in range(args.users))
+    started = time.perf_counter()
+    await asyncio.gather(*(queued(i, a) for i, a in enumerate(arrivals)))
+    finished = time.perf_counter()
+
+    admitted = [u for u in users if u[2] is not None]
+    # Overtaking: a place told "still waiting" after a place behind it had been seen admitted. Exact
+    # (no polling noise): the admission's answer had arrived before the waiting one's request left.
+    admissions_seen.sort()
+    times = [t for t, _ in admissions_seen]
+    highest_so_far, top = [], 0
+    for _, number in admissions_seen:
+        top = max(top, number)
+        highest_so_far.append(top)
+    import bisect
+    overtaken = 0
+    for sent, number in waiting_seen:
+        k = bisect.bisect_left(times, sent)
+        if k and highest_so_far[k - 1] > number:
+            overtaken += 1
+    prefix = overtaken == 0
+    seconds_admitting = (max(u[2] for u in admitted) - min(u[2] for u in admitted)) if len(admitted) > 1 else 0
+    ok_doubles, seats = await verify(args, granted, stats)
+    sell_out = f"{last_hold[0] - started:.2f} s" if last_hold[0] and seats[0] == seats[1] else "not sold out"
+    print(f"users                {args.users} arriving within {args.arrival:.0f} s (concurrency {args.concurrency})")
+    print(f"seats                {seats[1]}, held at the end {seats[0]}")
+    print(f"time to sell out     {sell_out}  (all users done in {finished - started:.2f} s)")
+    print(f"queue requests       {stats['queue_requests']} ({stats['queue_requests'] / (finished - started):.0f}/s), "
+          f"p50 {percentile(latencies, 0.5):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms")
+    print(f"places vs arrival    Spearman {spearman([u[0] for u in users], [u[1] for u in users]):.4f} "
+          f"(1 = places in exactly the order requests were sent)")
+    print(f"admitted             {len(admitted)} seen by their users over {seconds_admitting:.2f} s "
+          f"(configured {args.admit_per_second}/s)")
+    print(f"admission order      {overtaken} of {len(waiting_seen)} 'waiting' answers came after a place behind "
+          f"had been admitted (0 = exact queue order)")
+    print(f"hold requests        {stats['holds']} (granted {stats['granted']}, 409 {stats['conflicts']})")
+    print(f"left (sold out)      {stats['gave_up']}")
+    print(f"errors               {stats['errors']}")
+    ok = stats["errors"] == 0 and ok_doubles and prefix and seats[0] == seats[1]
+    print("RESULT", "PASS" if ok else "FAIL")
+    return 0 if ok else 1
+
+
+async def verify(args, granted, stats):
+    """Every granted hold is still HELD, no seat is in two of them, and the seat map shows exactly
+    their union. Returns (no seat twice and the map matches, (seats held, seats in the show))."""
+    checker = Client(args.port)
+    owners, double = {}, []
+    for name, (tok, hold_id, seats) in granted.items():
+        status, hold = await checker.request("GET", f"/api/v1/holds/{hold_id}", auth=tok)
+        if status != 200 or hold["status"] != "HELD" or hold["seatIds"] != seats:
+            stats["errors"] += 1
+        for seat in seats:
+            if seat in owners:
+                double.append(seat)
+            owners[seat] = hold_id
+    _, seatmap = await checker.request("GET", f"/api/v1/shows/{args.show}/seatmap")
+    union_matches = sorted(seatmap["heldSeatIds"]) == sorted(owners)
+    total = sum(len(r["seats"]) for r in seatmap["layout"]["rows"])
+    print(f"seats with 2 owners  {len(double)}")
+    print(f"seat map == holds    {union_matches}")
+    return not double and union_matches, (len(owners), total)
+
+
 async def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, required=True)
@@ -86,10 +252,16 @@ async def main():
     parser.add_argument("--secret", required=True)
     parser.add_argument("--users", type=int, default=5000)
     parser.add_argument("--concurrency", type=int, default=256)
+    parser.add_argument("--room", action="store_true", help="through the show's waiting room (set up by the caller)")
+    parser.add_argument("--arrival", type=float, default=3.0, help="--room: arrivals spread over this many seconds")
+    parser.add_argument("--poll-cap", type=float, default=2.0, help="--room: poll at least this often (s)")
+    parser.add_argument("--admit-per-second", type=int, default=0, help="--room: the room's rate (for the report)")
     args = parser.parse_args()
+    if args.room:
+        return await waiting_room(args)
 
     rng = random.Random(2026)
-    stats = {"granted": 0, "conflicts": 0, "errors": 0, "requests": 0}
+    stats = {"granted": 0, "conflicts": 0, "errors": 0, "requests": 0, "holds": 0}
     granted = {}  # user -> (token, hold id)
     sold_out_at = [None]
     pool = asyncio.Queue()
@@ -125,6 +297,7 @@ async def main():
                 else:
                     seats = rng.sample(free, min(want, len(free)))
                 stats["requests"] += 1
+                stats["holds"] += 1
                 status, body = await client.request("POST", "/api/v1/holds",
                                                     {"showId": args.show, "seatIds": seats, "quantity": len(seats)}, tok)
                 if status == 201:
@@ -147,34 +320,15 @@ async def main():
     await asyncio.gather(*(user(i) for i in range(args.users)))
     finished = time.perf_counter()
 
-    # Verification: every granted hold is still HELD, no seat is in two of them, and the seat map
-    # shows exactly their union.
-    checker = Client(args.port)
-    owners = {}
-    double = []
-    for name, (tok, hold_id, seats) in granted.items():
-        status, hold = await checker.request("GET", f"/api/v1/holds/{hold_id}", auth=tok)
-        if status != 200 or hold["status"] != "HELD" or hold["seatIds"] != seats:
-            stats["errors"] += 1
-        for seat in seats:
-            if seat in owners:
-                double.append(seat)
-            owners[seat] = hold_id
-    _, seatmap = await checker.request("GET", seatmap_path)
-    union_matches = sorted(seatmap["heldSeatIds"]) == sorted(owners)
-    total = sum(len(r["seats"]) for r in seatmap["layout"]["rows"])
-
+    ok_doubles, (held, total) = await verify(args, granted, stats)
     sell_out = f"{sold_out_at[0] - started:.2f} s" if sold_out_at[0] else "not sold out"
     print(f"users                {args.users} (concurrency {args.concurrency})")
-    print(f"seats                {total}, held at the end {len(owners)}")
+    print(f"seats                {total}, held at the end {held}")
     print(f"time to sell out     {sell_out}  (all users done in {finished - started:.2f} s)")
     print(f"requests             {stats['requests']} ({stats['requests'] / (finished - started):.0f}/s)")
-    print(f"holds granted        {stats['granted']}")
-    print(f"409 conflicts        {stats['conflicts']}")
+    print(f"hold requests        {stats['holds']} (granted {stats['granted']}, 409 {stats['conflicts']})")
     print(f"errors               {stats['errors']}")
-    print(f"seats with 2 owners  {len(double)}")
-    print(f"seat map == holds    {union_matches}")
-    ok = stats["errors"] == 0 and not double and union_matches and len(owners) == total
+    ok = stats["errors"] == 0 and ok_doubles and held == total
     print("RESULT", "PASS" if ok else "FAIL")
     return 0 if ok else 1
 
