@@ -9,7 +9,9 @@
 -- place per show and the head is the lowest number. Admission is decided here, by whoever calls
 -- next, never by a timer: since the queue was last seen empty (or the settings changed) at `start`,
 -- at most floor((now - start) × rate / 1000) places are admitted, in exact queue order. Credit never
--- piles up while nobody waits, so no second ever admits more than the rate.
+-- piles up while nobody waits. And since admissions happen in batches (at calls), a batch is also
+-- capped so that the last eleven 100-ms slots (ROOM's `w`, "slot:count …") never hold more than the
+-- rate: no window of one second, wherever it falls, admits more than the rate.
 local problem = check_show()
 if problem then return {problem} end
 local mode, user, place_ttl, seats_total = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
@@ -39,6 +41,14 @@ if redis.call('ZCARD', QUEUE) == 0 or not start then
   redis.call('HSET', ROOM, 'start', start, 'admitted', 0)
 elseif now() > start then
   local due = math.floor((now() - start) * rate / 1000) - admitted
+  local slot, recent, window = math.floor(now() / 100), 0, {}
+  for s, n in string.gmatch(redis.call('HGET', ROOM, 'w') or '', '(%d+):(%d+)') do
+    if tonumber(s) > slot - 11 then
+      window[#window + 1] = s .. ':' .. n
+      recent = recent + tonumber(n)
+    end
+  end
+  due = math.min(due, rate - recent)
   if due > 0 then
     local heads = redis.call('ZPOPMIN', QUEUE, math.min(due, MAX_ADMITTED_PER_CALL))
     for k = 1, #heads, 2 do
@@ -46,6 +56,8 @@ elseif now() > start then
       redis.call('ZREM', SEEN, heads[k])
     end
     redis.call('HSET', ROOM, 'admitted', admitted + #heads / 2)
+    if #heads > 0 then window[#window + 1] = slot .. ':' .. (#heads / 2) end
+    redis.call('HSET', ROOM, 'w', table.concat(window, ' '))
     redis.call('HINCRBY', ROOM, 'admitted_total', #heads / 2)
   end
 end
