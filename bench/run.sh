@@ -118,8 +118,9 @@ SHA=$(redis-cli -p "$REDIS_PORT" -n 2 SCRIPT LOAD "$(cat "$ROOT/src/booking/lua/
 redis_script_rate() {
   local S="$1"
   redis-benchmark -p "$REDIS_PORT" --dbnum 2 -c "$CONNECTIONS" -n $((DURATION * 20000)) -r 240 --csv \
-    EVALSHA "$SHA" 7 "show:$S" "sold:$S" "seats:$S" "seat_expiry:$S" "holds:$S" "user_holds:$S" "hold_expiry:$S" \
-    bench-user hold-__rand_int__ 300000 3600000 "A__rand_int__" | tail -1 | cut -d, -f2 | tr -d '"'
+    EVALSHA "$SHA" 12 "show:$S" "sold:$S" "seats:$S" "seat_expiry:$S" "holds:$S" "user_holds:$S" "hold_expiry:$S" \
+    "admitted:$S" "queue:$S" "queue_seen:$S" "room:$S" "seat_events:$S" \
+    bench-user hold-__rand_int__ 300000 3600000 "" "A__rand_int__" | tail -1 | cut -d, -f2 | tr -d '"'
 }
 EMPTY="{bench-show-empty}"
 FULL="{bench-show-full}"
@@ -141,7 +142,8 @@ REDIS_RPS=$(redis_script_rate "$FULL")
 printf '%-8s %12.0f   (redis-benchmark, the same Lua script, show otherwise empty)\n' "redis" "$REDIS_EMPTY_RPS"
 printf '%-8s %12.0f   (redis-benchmark, the same Lua script, 240 seats held by others)\n' "redis" "$REDIS_RPS"
 for S in "$EMPTY" "$FULL"; do
-  redis-cli -p "$REDIS_PORT" -n 2 DEL "show:$S" "sold:$S" "seats:$S" "seat_expiry:$S" "holds:$S" "user_holds:$S" "hold_expiry:$S" >/dev/null
+  redis-cli -p "$REDIS_PORT" -n 2 DEL "show:$S" "sold:$S" "seats:$S" "seat_expiry:$S" "holds:$S" "user_holds:$S" \
+    "hold_expiry:$S" "seat_events:$S" >/dev/null
 done
 fi
 

@@ -42,10 +42,8 @@ local function emit(cause, held, available, sold)
   if sold and #sold > 0 then e.sold = sold end
   if not (e.held or e.available or e.sold) and cause ~= 'reset' then return end
   redis.call('XADD', EVENTS, 'MAXLEN', '~', EVENTS_KEPT, '*', 'e', cjson.encode(e))
-  if redis.call('PTTL', EVENTS) == -1 then
-    local at = redis.call('HGET', SHOW, 'exp')
-    if at then redis.call('PEXPIREAT', EVENTS, at) end
-  end
+  -- (Its expiry is set with the other keys' by every rebuild, which also writes the stream's first
+  -- event: no check here, on every change.)
 end
 
 -- The seats of `seats` that are not in `minus`.
@@ -151,10 +149,14 @@ local function keys_there()
   return redis.call('EXISTS', SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP) == 6
 end
 
+-- The waiting room's switch and its auto threshold, as check_show() read them (room_refusal).
+local room_on, room_auto = nil, nil
+
 local function check_show()
-  local state = redis.call('HMGET', SHOW, 'init', 'cancelled', 'pruned')
+  local state = redis.call('HMGET', SHOW, 'init', 'cancelled', 'pruned', 'room', 'room_auto')
   if not state[1] or not keys_there() then return 'REBUILD' end
   pruned_at = tonumber(state[3]) or 0
+  room_on, room_auto = state[4] == '1', tonumber(state[5])
   if state[2] == '1' then return 'NOT_BOOKABLE' end
   return nil
 end
@@ -271,10 +273,10 @@ end
 -- signed admission the API checked), which it uses up (use_admission) when it is granted. Returns
 -- nil to go ahead, or the refusal. A room set to turn itself on above `room_auto` holds a second
 -- counts them here, and the request that crosses the line is the first to need an admission.
+-- Call after check_show(), which read the room's settings.
 local function room_refusal(user, admission)
-  local room = redis.call('HMGET', SHOW, 'room', 'room_auto')
-  if room[1] ~= '1' then
-    local auto = tonumber(room[2])
+  if not room_on then
+    local auto = room_auto
     if not auto then return nil end
     local second = math.floor(now() / 1000)
     local window = redis.call('HMGET', ROOM, 'auto_sec', 'auto_n')
