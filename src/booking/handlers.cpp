@@ -29,10 +29,9 @@ Reply seat_map(Booking& b, RequestContext& ctx) {
 Reply seat_map_stream(Booking& b, RequestContext& ctx) {
     auto show_id = path_id<ShowId>(ctx, "showId");
     auto show = co_await b.shows.require(show_id);
+    auto start = co_await b.feeds.open(*show, ctx.request.last_event_id);
     http::Response response;
-    response.stream = [&b, show, last = ctx.request.last_event_id](http::EventStream& out) {
-        return b.feeds.stream(show, last, out);
-    };
+    response.stream = [&b, show, start](http::EventStream& out) { return b.feeds.stream(show, start, out); };
     co_return response;
 }
 
@@ -127,6 +126,17 @@ Reply poll_queue(Booking& b, RequestContext& ctx) {
     co_return http::json_response(200, render_queue_place(show_id, place));
 }
 
+Reply leave_queue(Booking& b, RequestContext& ctx) {
+    std::string ticket(ctx.param("ticket"));
+    ShowId show_id = b.room.ticket_show(ticket, ctx.caller().user_id);
+    auto show = co_await b.shows.require(show_id);
+    co_await b.room.leave(*show, ticket, ctx.caller().user_id);
+    std::string body;
+    JsonWriter w(body);
+    w.begin_object().field("showId", show_id).field("status", "LEFT").end_object();
+    co_return http::json_response(200, std::move(body));
+}
+
 Reply admin_get_room(Booking& b, RequestContext& ctx) {
     auto show_id = path_id<ShowId>(ctx, "showId");
     co_await b.shows.require(show_id);
@@ -176,6 +186,7 @@ void add_routes(http::Router& router, Booking& booking) {
     router.add(Method::Post, "/api/v1/admin/shows/{showId}/cancel", Access::Admin, http::with(booking, admin_cancel_show));
     router.add(Method::Post, "/api/v1/shows/{showId}/queue", Access::User, http::with(booking, join_queue));
     router.add(Method::Get, "/api/v1/queue/{ticket}", Access::User, http::with(booking, poll_queue));
+    router.add(Method::Delete, "/api/v1/queue/{ticket}", Access::User, http::with(booking, leave_queue));
     router.add(Method::Get, "/api/v1/admin/shows/{showId}/waiting-room", Access::Admin, http::with(booking, admin_get_room));
     router.add(Method::Put, "/api/v1/admin/shows/{showId}/waiting-room", Access::Admin, http::with(booking, admin_put_room));
 }

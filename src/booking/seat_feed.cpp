@@ -16,9 +16,6 @@ namespace {
 
 // A subscriber this far behind (a client not reading) is dropped rather than buffered without end.
 constexpr std::size_t kMaxPending = 2000;
-// How often (in ticks) a feed checks that its newest event is still in Redis: if Redis lost it or
-// went back to an older copy, the subscribers get the whole map again.
-constexpr int kTicksPerCheck = 40;
 
 std::string event_text(std::string_view event, std::string_view id, std::string_view data) {
     std::string text;
@@ -53,11 +50,13 @@ void SeatFeeds::push(Subscriber& sub, std::shared_ptr<const std::string> text) {
     sub.wake.cancel();
 }
 
-void SeatFeeds::deliver(Feed& feed, const std::string& id, std::shared_ptr<const std::string> text) {
+void SeatFeeds::deliver(Feed& feed, std::pair<std::uint64_t, std::uint64_t> from, const std::string& id,
+                        std::shared_ptr<const std::string> text) {
     auto position = stream_id(id);
     for (Subscriber* sub : feed.subscribers) {
-        if (stream_id(sub->after) >= position) continue;  // it has this one (a reconnect caught up)
+        if (sub->after_position < from || sub->after_position >= position) continue;
         sub->after = id;
+        sub->after_position = position;
         push(*sub, text);
     }
     if (stream_id(feed.newest) < position) feed.newest = id;
@@ -69,19 +68,27 @@ boost::asio::awaitable<std::shared_ptr<const std::string>> SeatFeeds::map_event(
     co_return std::make_shared<const std::string>(event_text("seatmap", id, render_seat_map(show, *live)));
 }
 
-boost::asio::awaitable<void> SeatFeeds::stream(std::shared_ptr<const ShowInfo> show, std::string last_event_id,
+boost::asio::awaitable<SeatFeeds::Start> SeatFeeds::open(const ShowInfo& show, const std::string& last_event_id) {
+    Start start;
+    if (stream_id(last_event_id) != std::pair<std::uint64_t, std::uint64_t>{0, 0} &&
+        co_await seats_.has_event(show.show_id, last_event_id)) {
+        // The feed sends everything after it (and checks, as it reads, that the stream still has it).
+        start.after = last_event_id;
+    } else {
+        // The newest id first, then the map: the map has at least every change up to that id. A
+        // change after it that the map already shows is sent again; applied in order, the events
+        // end where the seats are.
+        start.after = co_await seats_.newest_event(show.show_id);
+        start.first = co_await map_event(show, start.after);
+    }
+    co_return start;
+}
+
+boost::asio::awaitable<void> SeatFeeds::stream(std::shared_ptr<const ShowInfo> show, Start start,
                                                http::EventStream& out) {
     Subscriber me(executor_);
-    std::shared_ptr<const std::string> first;
-    if (stream_id(last_event_id) != std::pair<std::uint64_t, std::uint64_t>{0, 0} &&
-        co_await seats_.has_event(show->show_id, last_event_id)) {
-        me.after = last_event_id;  // the feed sends everything after it
-    } else {
-        // The newest id first, then the map: the map has at least every change up to that id, and
-        // a change after it that the map already shows is sent again, which changes nothing.
-        me.after = co_await seats_.newest_event(show->show_id);
-        first = co_await map_event(*show, me.after);
-    }
+    me.after = std::move(start.after);
+    me.after_position = stream_id(me.after);
     Feed& feed = feeds_[show->show_id];
     if (!feed.show) feed.show = show;
     feed.subscribers.push_back(&me);
@@ -101,7 +108,7 @@ boost::asio::awaitable<void> SeatFeeds::stream(std::shared_ptr<const ShowInfo> s
         }
     } leave{*this, show->show_id, mine};
 
-    if (first && !co_await out.write(*first)) co_return;
+    if (start.first && !co_await out.write(*start.first)) co_return;
     for (;;) {
         if (me.dropped) co_return;
         if (me.pending.empty()) {
@@ -136,60 +143,64 @@ boost::asio::awaitable<void> SeatFeeds::run() {
     running_ = false;
 }
 
+boost::asio::awaitable<void> SeatFeeds::restart(const ShowId& show, std::string id) {
+    if (id.empty()) id = co_await seats_.newest_event(show);
+    auto it = feeds_.find(show);
+    if (it == feeds_.end()) co_return;
+    auto info = it->second.show;
+    auto text = co_await map_event(*info, id);
+    it = feeds_.find(show);
+    if (it == feeds_.end()) co_return;
+    auto position = stream_id(id);
+    for (Subscriber* sub : it->second.subscribers) {
+        sub->after = id;
+        sub->after_position = position;
+        push(*sub, text);
+    }
+    it->second.newest = id;
+}
+
 boost::asio::awaitable<void> SeatFeeds::tick() {
-    // Each show is read after the oldest event any of its subscribers has.
+    // Each show is read after the oldest event any of its subscribers has (or the feed delivered).
     std::vector<std::pair<ShowId, std::string>> after;
     after.reserve(feeds_.size());
     for (auto& [id, feed] : feeds_) {
-        std::string oldest = feed.newest.empty() ? std::string() : feed.newest;
+        const std::string* oldest = feed.newest.empty() ? nullptr : &feed.newest;
+        auto oldest_position = oldest ? stream_id(*oldest) : std::pair<std::uint64_t, std::uint64_t>{};
         for (const Subscriber* sub : feed.subscribers)
-            if (oldest.empty() || stream_id(sub->after) < stream_id(oldest)) oldest = sub->after;
-        after.emplace_back(id, oldest.empty() ? std::string("0-0") : oldest);
+            if (!oldest || sub->after_position < oldest_position) {
+                oldest = &sub->after;
+                oldest_position = sub->after_position;
+            }
+        after.emplace_back(id, oldest && !oldest->empty() ? *oldest : std::string("0-0"));
     }
     auto reads = co_await seats_.read_feeds(after);
     for (std::size_t i = 0; i < after.size(); ++i) {
-        auto it = feeds_.find(after[i].first);
-        if (it == feeds_.end()) continue;  // its last subscriber left meanwhile
-        for (auto& event : reads[i].events) {
-            it = feeds_.find(after[i].first);
-            if (it == feeds_.end()) break;
-            if (is_reset(event.json)) {
-                // The show's state was rebuilt: only a whole map is sure to be right.
-                auto show = it->second.show;
-                auto text = co_await map_event(*show, event.id);
-                it = feeds_.find(after[i].first);
-                if (it != feeds_.end()) deliver(it->second, event.id, std::move(text));
-                continue;
+        const ShowId& show = after[i].first;
+        if (!feeds_.contains(show)) continue;  // its last subscriber left meanwhile
+        auto& events = reads[i].events;
+        if (reads[i].start_missing) {
+            // Trimmed past someone, or Redis lost the stream: what followed is not all there.
+            // (Named first: g++ 12 miscompiles a conditional expression inside a co_await's operands.)
+            std::string newest;
+            if (!events.empty()) newest = events.back().id;
+            co_await restart(show, std::move(newest));
+        } else {
+            auto from = stream_id(after[i].second);
+            for (auto& event : events) {
+                std::shared_ptr<const std::string> text;
+                if (is_reset(event.json)) {
+                    // The show's state was rebuilt: only a whole map is sure to be right.
+                    auto info = feeds_.at(show).show;  // (held here: the feed may go while this waits)
+                    text = co_await map_event(*info, event.id);
+                    if (!feeds_.contains(show)) break;
+                } else {
+                    text = std::make_shared<const std::string>(event_text("seats", event.id, event.json));
+                }
+                deliver(feeds_.at(show), from, event.id, std::move(text));
             }
-            deliver(it->second, event.id, std::make_shared<const std::string>(event_text("seats", event.id, event.json)));
         }
-        if (reads[i].expiry_due) co_await seats_.expire_seats(after[i].first);
-    }
-    // Now and then: is the newest event still there? If Redis lost it (or went back to an older copy),
-    // later ids tell nothing about what was lost, so everyone gets the whole map again.
-    std::vector<ShowId> shows;
-    for (auto& [id, feed] : feeds_)
-        if (++feed.ticks_since_check >= kTicksPerCheck) {
-            feed.ticks_since_check = 0;
-            if (!feed.newest.empty() && feed.newest != "0-0") shows.push_back(id);
-        }
-    for (const auto& id : shows) {
-        auto it = feeds_.find(id);
-        if (it == feeds_.end()) continue;
-        std::string newest = it->second.newest;
-        if (co_await seats_.has_event(id, newest)) continue;
-        std::string now_newest = co_await seats_.newest_event(id);
-        it = feeds_.find(id);
-        if (it == feeds_.end()) continue;
-        auto show = it->second.show;
-        auto text = co_await map_event(*show, now_newest);
-        it = feeds_.find(id);
-        if (it == feeds_.end()) continue;
-        for (Subscriber* sub : it->second.subscribers) {
-            sub->after = now_newest;
-            push(*sub, text);
-        }
-        it->second.newest = now_newest;
+        if (reads[i].expiry_due) co_await seats_.expire_seats(show);
     }
 }
 

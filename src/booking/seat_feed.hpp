@@ -37,16 +37,23 @@ public:
     SeatFeeds(const SeatFeeds&) = delete;
     SeatFeeds& operator=(const SeatFeeds&) = delete;
 
-    // Streams the show's seat map to `out` until the client goes: first the whole map (or, for
-    // `last_event_id`, what was missed since), then every change.
-    boost::asio::awaitable<void> stream(std::shared_ptr<const ShowInfo> show, std::string last_event_id,
-                                        http::EventStream& out);
+    // Where a new stream starts: after `last_event_id` if the show's stream still has it (then no
+    // first event: the feed sends what followed it), else with the whole map as its first event.
+    // Before the response's head, so Redis being down is a 503, not a stream that ends at once.
+    struct Start {
+        std::string after;
+        std::shared_ptr<const std::string> first;
+    };
+    boost::asio::awaitable<Start> open(const ShowInfo& show, const std::string& last_event_id);
+    // Streams the show's seat map to `out` from `start` until the client goes: every change.
+    boost::asio::awaitable<void> stream(std::shared_ptr<const ShowInfo> show, Start start, http::EventStream& out);
 
 private:
     struct Subscriber {
         explicit Subscriber(const boost::asio::any_io_executor& ex) : wake(ex) {}
         boost::asio::steady_timer wake;  // cancelled when there is something to send
         std::string after;               // the id of the last event it has
+        std::pair<std::uint64_t, std::uint64_t> after_position{};  // the same, parsed
         std::deque<std::shared_ptr<const std::string>> pending;  // shared by every subscriber
         bool dropped = false;            // too far behind: it reconnects and catches up
     };
@@ -54,14 +61,18 @@ private:
         std::shared_ptr<const ShowInfo> show;
         std::list<Subscriber*> subscribers;
         std::string newest;  // the newest event delivered
-        int ticks_since_check = 0;
     };
 
     boost::asio::awaitable<void> run();  // the ticker: while any show is watched
     boost::asio::awaitable<void> tick();
     // The whole map, as an event with `id` (the newest event it includes, or may include).
     boost::asio::awaitable<std::shared_ptr<const std::string>> map_event(const ShowInfo& show, const std::string& id);
-    void deliver(Feed& feed, const std::string& id, std::shared_ptr<const std::string> text);
+    // To each subscriber that has everything up to `from` (the id the read started after; one that
+    // joined since with an older id is caught up by the next read) but not `id` yet.
+    void deliver(Feed& feed, std::pair<std::uint64_t, std::uint64_t> from, const std::string& id,
+                 std::shared_ptr<const std::string> text);
+    // Everyone gets the whole map again, as of `id`.
+    boost::asio::awaitable<void> restart(const ShowId& show, std::string id);
     static void push(Subscriber& sub, std::shared_ptr<const std::string> text);
 
     boost::asio::any_io_executor executor_;

@@ -282,9 +282,11 @@ boost::asio::awaitable<Hold> SeatStore::granted(const ShowInfo& show, const User
     co_return hold;
 }
 
-boost::asio::awaitable<SeatStore::QueueState> SeatStore::room_queue(const ShowInfo& show, const UserId& user, bool join,
+boost::asio::awaitable<SeatStore::QueueState> SeatStore::room_queue(const ShowInfo& show, const UserId& user,
+                                                                    QueueAction action,
                                                                     std::chrono::milliseconds place_ttl) {
-    std::vector<std::string> args{join ? "join" : "poll", user.str(), std::to_string(place_ttl.count()),
+    std::string mode = action == QueueAction::Join ? "join" : action == QueueAction::Poll ? "poll" : "leave";
+    std::vector<std::string> args{mode, user.str(), std::to_string(place_ttl.count()),
                                   std::to_string(show.seat_names.size())};
     auto reply = co_await run_script_on_show(kRoomQueue, show.show_id, args);
     const std::string& verdict = word(reply, 0);
@@ -345,6 +347,11 @@ SeatStore::Outcome SeatStore::outcome_of(const redis::Value& reply, const HoldId
     else if (verdict == "NOT_FOUND") out.kind = Outcome::Kind::NotFound;
     else if (verdict == "NOT_BOOKABLE") out.kind = Outcome::Kind::NotBookable;
     else if (verdict == "CLAIMED") out.kind = Outcome::Kind::Claimed;
+    else if (verdict.starts_with("ADMISSION_")) {
+        out.kind = Outcome::Kind::AdmissionRefused;
+        out.admission_refusal = verdict;
+        out.hold.show = show;
+    }
     else {
         out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
         out.hold = read_hold(word(reply, 1), hold, show, clock_.now_ms());
@@ -509,12 +516,15 @@ boost::asio::awaitable<std::vector<SeatStore::RedisSeatState>> SeatStore::inspec
 
 boost::asio::awaitable<std::vector<SeatStore::FeedRead>> SeatStore::read_feeds(
     const std::vector<std::pair<ShowId, std::string>>& after) {
-    constexpr std::size_t kPerShow = 2;
+    constexpr std::size_t kPerShow = 3;
     std::string now = std::to_string(clock_.now_ms());
     std::vector<std::vector<std::string>> commands;
     commands.reserve(after.size() * kPerShow);
     for (const auto& [show, id] : after) {
         std::string t = tag(show);
+        // The start itself too: if it is gone, so may be what followed it (the stream is trimmed
+        // from its oldest end, or was lost): in one round trip with the read, so nothing slips between.
+        commands.push_back({"XRANGE", "seat_events:" + t, id, id});
         commands.push_back({"XRANGE", "seat_events:" + t, "(" + id, "+", "COUNT", "2000"});
         commands.push_back({"ZCOUNT", "seat_expiry:" + t, "(0", now});
     }
@@ -523,15 +533,16 @@ boost::asio::awaitable<std::vector<SeatStore::FeedRead>> SeatStore::read_feeds(
         if (r.is_error()) redis::throw_error_reply(r);
     std::vector<FeedRead> out(after.size());
     for (std::size_t i = 0; i < after.size(); ++i) {
+        out[i].start_missing = after[i].second != "0-0" && replies[kPerShow * i].elements.empty();
         // Each entry: [id, [field, value]] with the one field `e`.
-        for (auto& entry : replies[kPerShow * i].elements) {
+        for (auto& entry : replies[kPerShow * i + 1].elements) {
             if (entry.elements.size() < 2 || entry.elements[1].elements.size() < 2) continue;
             SeatEvent event;
             event.id = std::move(entry.elements[0].str);
             event.json = std::move(entry.elements[1].elements[1].str);
             out[i].events.push_back(std::move(event));
         }
-        out[i].expiry_due = replies[kPerShow * i + 1].integer > 0;
+        out[i].expiry_due = replies[kPerShow * i + 2].integer > 0;
     }
     co_return out;
 }

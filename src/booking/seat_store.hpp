@@ -97,7 +97,8 @@ public:
         std::int64_t admission_expires_ms = 0;  // Admitted
         std::int64_t seats_free = 0;            // Waiting, Admitted: neither held nor sold
     };
-    boost::asio::awaitable<QueueState> room_queue(const ShowInfo& show, const UserId& user, bool join,
+    enum class QueueAction { Join, Poll, Leave };
+    boost::asio::awaitable<QueueState> room_queue(const ShowInfo& show, const UserId& user, QueueAction action,
                                                   std::chrono::milliseconds place_ttl);
     // An admin's new settings (committed to PostgreSQL first), in lua/prelude.lua's apply_room form.
     boost::asio::awaitable<void> apply_room_settings(const ShowId& show, const std::string& spec);
@@ -164,9 +165,12 @@ public:
     };
     struct FeedRead {
         std::vector<SeatEvent> events;  // after the id asked, oldest first
+        // The id asked is no longer in the stream (trimmed, or the stream was lost): the events
+        // after it may be incomplete.
+        bool start_missing = false;
         bool expiry_due = false;        // a held seat's expiry has passed, and it is not yet available
     };
-    // For each (show, id): the show's events after id, in one round trip.
+    // For each (show, id): the show's events after id, in one round trip ("0-0": from the start).
     boost::asio::awaitable<std::vector<FeedRead>> read_feeds(const std::vector<std::pair<ShowId, std::string>>& after);
     // Whether the show's stream still has the event `id` (and so everything after it).
     boost::asio::awaitable<bool> has_event(const ShowId& show, const std::string& id);

@@ -119,7 +119,8 @@ WaitingRoom::Place WaitingRoom::place_of(const ShowId& show, const UserId& user,
     if (state.kind == Kind::NotBookable) throw ApiError::conflict("SHOW_NOT_BOOKABLE", "the show is cancelled");
     if (state.kind == Kind::Gone)
         throw ApiError(410, "QUEUE_PLACE_EXPIRED",
-                       "this place in the queue was given up (no poll for 30 s, or a newer place replaced it): join again");
+                       "this place in the queue is no longer yours (given up after 30 s without a poll, left, "
+                       "replaced by a newer place, or its admission was used): join again");
     Place place;
     if (state.kind != Kind::Open) place.ticket = auth::sign_pass(kTicketPass, pass_payload(show, user, state.number), secret_);
     if (state.kind == Kind::Admitted)
@@ -137,7 +138,7 @@ WaitingRoom::Place WaitingRoom::place_of(const ShowId& show, const UserId& user,
 }
 
 boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::join(const ShowInfo& show, const UserId& user) {
-    auto state = co_await seats_.room_queue(show, user, true, kPlaceTtl);
+    auto state = co_await seats_.room_queue(show, user, SeatStore::QueueAction::Join, kPlaceTtl);
     co_return place_of(show.show_id, user, std::move(state));
 }
 
@@ -151,21 +152,25 @@ boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::poll(const ShowInfo& sho
                                                              const UserId& user) {
     auto pass = read_pass(kTicketPass, ticket, secret_);
     if (!pass || pass->user != user || pass->show != show.show_id) throw ApiError::not_found("queue ticket not found");
-    auto state = co_await seats_.room_queue(show, user, false, kPlaceTtl);
+    auto state = co_await seats_.room_queue(show, user, SeatStore::QueueAction::Poll, kPlaceTtl);
     // The ticket speaks for one place: a newer place of the same user (joined again) is not it.
     if (state.kind != SeatStore::QueueState::Kind::Open && state.number != pass->number)
         state.kind = SeatStore::QueueState::Kind::Gone;
     co_return place_of(pass->show, user, std::move(state));
 }
 
+boost::asio::awaitable<void> WaitingRoom::leave(const ShowInfo& show, const std::string& ticket, const UserId& user) {
+    auto pass = read_pass(kTicketPass, ticket, secret_);
+    if (!pass || pass->user != user || pass->show != show.show_id) throw ApiError::not_found("queue ticket not found");
+    co_await seats_.room_queue(show, user, SeatStore::QueueAction::Leave, kPlaceTtl);
+}
+
 std::string WaitingRoom::admission_number(const std::optional<std::string>& admission, const ShowId& show,
                                           const UserId& user) const {
     if (!admission) return "";
     auto pass = read_pass(kAdmissionPass, *admission, secret_);
-    if (!pass || pass->show != show || pass->user != user)
-        throw ApiError(403, "ADMISSION_INVALID", "this admission is not one the waiting room gave you for this show");
-    if (pass->expires_ms <= clock_.now_ms())
-        throw ApiError(403, "ADMISSION_EXPIRED", "this admission has expired: join the queue again");
+    if (!pass || pass->show != show || pass->user != user) return "!INVALID";
+    if (pass->expires_ms <= clock_.now_ms()) return "!EXPIRED";
     return std::to_string(pass->number);
 }
 

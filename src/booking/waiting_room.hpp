@@ -62,11 +62,15 @@ public:
     // The place a ticket stands for: 404 for a ticket that is not the caller's (or not ours at
     // all), 410 QUEUE_PLACE_EXPIRED for a place given up or replaced by a newer one.
     boost::asio::awaitable<Place> poll(const ShowInfo& show, const std::string& ticket, const UserId& user);
+    // Gives the place up (and an admission not used yet).
+    boost::asio::awaitable<void> leave(const ShowInfo& show, const std::string& ticket, const UserId& user);
     // The show a ticket is for (404 as poll would answer).
     ShowId ticket_show(const std::string& ticket, const UserId& user) const;
 
-    // The admission number a hold passes to its script: "" for none; 403 ADMISSION_INVALID for an
-    // admission that is not the API's, or is another user's or show's; 403 ADMISSION_EXPIRED.
+    // The admission a hold passes to its script: its number; "" for none; "!INVALID" for one that
+    // is not the API's, or is another user's or show's; "!EXPIRED". The script refuses those only
+    // while the room is on (403 ADMISSION_INVALID, ADMISSION_EXPIRED): with the room off, a stale
+    // admission a client still sends does no harm.
     std::string admission_number(const std::optional<std::string>& admission, const ShowId& show,
                                  const UserId& user) const;
 

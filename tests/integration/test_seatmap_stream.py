@@ -65,7 +65,6 @@ class SeatMapStream:
 
 
 class SeatMapStreamTest(BookingSteps, ServerTestCase):
-    SERVER_ENV = {"HOLD_TTL_SECONDS": "2"}
 
     def setUp(self):
         self.show = self.new_show(rows=2, seats=5)["showId"]
@@ -152,13 +151,16 @@ class SeatMapStreamTest(BookingSteps, ServerTestCase):
         self.assertEqual(again.events[0][1], "seatmap")
         self.assertEqual(again.events[0][2]["heldSeatIds"], ["A1", "A2"])
 
-    def test_an_expiry_is_streamed_without_a_request(self):
+    def test_a_live_stream_that_falls_off_the_kept_events_gets_the_whole_map(self):
         s = self.open()
-        self.hold(self.buyer(), self.show, ["B2"])
-        wait_for(lambda: any(d.get("cause") == "expired" for _, d in s.changes()), timeout=8)
-        self.assertEqual([d for _, d in s.changes()], [{"cause": "held", "held": ["B2"]},
-                                                       {"cause": "expired", "available": ["B2"]}])
-        self.assertEqual(self.current_map()["heldSeatIds"], [])
+        self.hold(self.buyer(), self.show, ["A1"])
+        wait_for(lambda: s.changes())
+        seen = len(s.events)
+        redis_cli("XTRIM", f"seat_events:{{{self.show}}}", "MAXLEN", "0")  # as if 1,000 events had gone by
+        self.hold(self.buyer(), self.show, ["A2"])
+        maps = wait_for(lambda: [d for _, e, d in s.events[seen:] if e == "seatmap"])
+        self.assertTrue(maps, s.events)
+        self.assertEqual(maps[-1]["heldSeatIds"], ["A1", "A2"])
 
     def test_a_rebuilt_state_sends_the_whole_map(self):
         s = self.open()
@@ -180,10 +182,39 @@ class SeatMapStreamTest(BookingSteps, ServerTestCase):
         self.assertEqual({json.dumps(s.changes(), sort_keys=True) for s in streams},
                          {json.dumps([("seats", {"cause": "held", "held": ["A4"]})], sort_keys=True)})
 
+    def test_a_trimmed_last_event_id_gets_the_whole_map(self):
+        s = self.open()
+        self.hold(self.buyer(), self.show, ["B1"])
+        wait_for(lambda: s.changes())
+        last_seen = s.events[-1][0]
+        s.close()
+        self.hold(self.buyer(), self.show, ["B2"])
+        redis_cli("XTRIM", f"seat_events:{{{self.show}}}", "MINID", "=", last_seen.split("-")[0] + "-" + str(int(last_seen.split("-")[1]) + 1))
+        again = self.open(last_event_id=last_seen)
+        self.assertEqual(again.events[0][1], "seatmap")
+        self.assertEqual(again.events[0][2]["heldSeatIds"], ["B1", "B2"])
+
     def test_unknown_show(self):
         r = self.call("GET", f"/api/v1/shows/{uuid.uuid4()}/seatmap/stream")
         self.assertError(r, 404, "NOT_FOUND")
         self.assertError(self.call("GET", "/api/v1/shows/nope/seatmap/stream"), 400, "VALIDATION_ERROR")
+
+
+class SeatMapExpiryTest(BookingSteps, ServerTestCase):
+    SERVER_ENV = {"HOLD_TTL_SECONDS": "2"}
+
+    def test_an_expiry_is_streamed_without_a_request(self):
+        show = self.new_show(rows=2, seats=5)["showId"]
+        s = SeatMapStream(self.server.port, show)
+        try:
+            s.wait_for(1)
+            self.hold(self.buyer(), show, ["B2"])
+            wait_for(lambda: any(d.get("cause") == "expired" for _, d in s.changes()), timeout=8)
+            self.assertEqual([d for _, d in s.changes()], [{"cause": "held", "held": ["B2"]},
+                                                           {"cause": "expired", "available": ["B2"]}])
+            self.assertEqual(self.call("GET", f"/api/v1/shows/{show}/seatmap").json["heldSeatIds"], [])
+        finally:
+            s.close()
 
 
 if __name__ == "__main__":

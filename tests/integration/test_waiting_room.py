@@ -112,8 +112,48 @@ class WaitingRoomTest(ServerTestCase):
         # Expired.
         expired = forged_pass("admission", {"s": self.show, "u": self.sub(alice), "n": 1, "e": int(time.time() * 1000) - 1})
         self.assertError(self.hold(alice, ["C1"], expired), 403, "ADMISSION_EXPIRED")
+        # Passes of another kind: her queue ticket, her token.
+        self.assertError(self.hold(alice, ["C1"], self.join(alice)["ticket"]), 403, "ADMISSION_INVALID")
+        self.assertError(self.hold(alice, ["C1"], alice), 403, "ADMISSION_INVALID")
         # Alice's own is still good.
         self.assertEqual(self.hold(alice, ["C1"], alices).status, 201)
+
+    def test_an_admission_past_its_time_in_redis(self):
+        self.room()
+        me = self.person()
+        admission = self.admitted(me, self.join(me)["ticket"])
+        # The signed pass still looks good, but the room's own record of it has run out.
+        number = json.loads(base64.urlsafe_b64decode(admission.split(".")[0] + "==="))["n"]
+        redis_cli("HSET", f"admitted:{{{self.show}}}", self.sub(me), f"{number}:1")
+        self.assertError(self.hold(me, ["D4"], admission), 403, "ADMISSION_EXPIRED")
+
+    def test_a_stale_admission_does_no_harm_once_the_room_is_off(self):
+        self.room()
+        me = self.person()
+        expired = forged_pass("admission", {"s": self.show, "u": self.sub(me), "n": 1, "e": int(time.time() * 1000) - 1})
+        self.assertError(self.hold(me, ["D5"], expired), 403, "ADMISSION_EXPIRED")
+        self.room(enabled=False)
+        self.assertEqual(self.hold(me, ["D5"], expired).status, 201)
+
+    def test_a_hold_from_before_the_room_cannot_move_while_it_is_on(self):
+        me = self.person()
+        hold = self.hold(me, ["D6"]).json
+        self.room()
+        moved = self.call("PATCH", f"/api/v1/holds/{hold['holdId']}", {"seatIds": ["D7"], "quantity": 1}, token=me)
+        self.assertError(moved, 403, "ADMISSION_REQUIRED")
+        # It keeps its seats, and may be released.
+        self.assertEqual(self.call("POST", f"/api/v1/holds/{hold['holdId']}/release", token=me).status, 200)
+
+    def test_leaving_the_queue(self):
+        self.room(opensAt=(datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).isoformat())
+        first, second = self.person(), self.person()
+        t1, t2 = self.join(first)["ticket"], self.join(second)["ticket"]
+        self.assertEqual(self.poll(second, t2).json["position"], 2)
+        self.assertError(self.call("DELETE", f"/api/v1/queue/{t1}", token=second), 404, "NOT_FOUND")
+        r = self.call("DELETE", f"/api/v1/queue/{t1}", token=first)
+        self.assertEqual((r.status, r.json), (200, {"showId": self.show, "status": "LEFT"}))
+        self.assertEqual(self.poll(second, t2).json["position"], 1)
+        self.assertError(self.poll(first, t1), 410, "QUEUE_PLACE_EXPIRED")
 
     def sub(self, token):
         payload = token.split(".")[1]

@@ -91,7 +91,6 @@ end
 if not best then return {'NONE'} end
 
 local wanted = {unpack(best.row.seats, best.first, best.last)}
-use_admission(user)
-local reply = {'OK', grant_hold(user, id, ttl, retention, wanted, mine, old)}
+local reply = {'OK', grant_hold(user, id, ttl, retention, wanted, mine, old, use_admission(user))}
 for _, seat in ipairs(wanted) do reply[#reply + 1] = seat end
 return reply

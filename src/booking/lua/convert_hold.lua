@@ -20,7 +20,15 @@ if h and h.st == 'HELD' then
 end
 -- A show cancelled since the order committed has freed every seat already (and cancelled the order
 -- in PostgreSQL): nothing to lock.
-if redis.call('HGET', SHOW, 'cancelled') ~= '1' then lock_seats('order:' .. order, seats, expires) end
+if redis.call('HGET', SHOW, 'cancelled') ~= '1' then
+  -- Seats the hold no longer had (its claim lapsed and they expired) become held again: say so.
+  local fresh = {}
+  for _, seat in ipairs(seats) do
+    if not h or live_owner(seat) ~= id then fresh[#fresh + 1] = seat end
+  end
+  lock_seats('order:' .. order, seats, expires)
+  emit('held', fresh)
+end
 if h then
   h.st = 'CONVERTED'
   h.o = order

@@ -14,5 +14,4 @@ if #taken > 0 then
   table.insert(taken, 1, 'TAKEN')
   return taken
 end
-use_admission(user)
-return {'OK', grant_hold(user, id, ttl, retention, wanted, mine, old)}
+return {'OK', grant_hold(user, id, ttl, retention, wanted, mine, old, use_admission(user))}

@@ -230,7 +230,7 @@ end
 
 -- Gives `seats` (free, or the replaced hold's) to a new hold `id` of `user`, releasing the hold it
 -- replaces (`mine`, `old` from replaceable_hold). Returns the new hold's expiry.
-local function grant_hold(user, id, ttl, retention, seats, mine, old)
+local function grant_hold(user, id, ttl, retention, seats, mine, old, admitted)
   local freed = {}
   if mine then
     freed = without(free_seats(mine, old.s), seats)
@@ -239,7 +239,7 @@ local function grant_hold(user, id, ttl, retention, seats, mine, old)
   end
   local expires = now() + ttl
   lock_seats(id, seats, expires)
-  save_hold(id, {u = user, s = seats, e = expires, st = 'HELD'})
+  save_hold(id, {u = user, s = seats, e = expires, st = 'HELD', r = admitted or nil})
   redis.call('ZADD', HOLD_EXP, expires + retention, id)
   redis.call('HSET', USER_HOLDS, user, id)
   touch()
@@ -261,16 +261,17 @@ local function apply_room(spec)
   return true
 end
 
--- The room's keys live as long as the show's state (SHOW's `exp`, set by every rebuild).
+-- The room's keys live as long as the show's state (every rebuild sets SHOW's expiry).
 local function expire_room_keys()
-  local at = redis.call('HGET', SHOW, 'exp')
-  if at then
+  local at = redis.call('PEXPIRETIME', SHOW)
+  if at > 0 then
     for _, key in ipairs({ADMITTED, QUEUE, SEEN, ROOM}) do redis.call('PEXPIREAT', key, at) end
   end
 end
 
 -- While the show's waiting room is on, a new hold needs the user's admission (its number, from the
--- signed admission the API checked), which it uses up (use_admission) when it is granted. Returns
+-- signed admission the API checked, or '!' and the API's objection), which it uses up
+-- (use_admission) when it is granted. A hold made without the room cannot be changed while it is on. Returns
 -- nil to go ahead, or the refusal. A room set to turn itself on above `room_auto` holds a second
 -- counts them here, and the request that crosses the line is the first to need an admission.
 -- Call after check_show(), which read the room's settings.
@@ -282,12 +283,15 @@ local function room_refusal(user, admission)
     local window = redis.call('HMGET', ROOM, 'auto_sec', 'auto_n')
     local n = tonumber(window[1]) == second and tonumber(window[2]) + 1 or 1
     redis.call('HSET', ROOM, 'auto_sec', second, 'auto_n', n)
-    expire_room_keys()
+    if n == 1 then expire_room_keys() end
     if n <= auto then return nil end
     redis.call('HSET', SHOW, 'room', '1')
     redis.call('HSET', ROOM, 'start', now(), 'admitted', 0)
+    room_on = true
   end
   if admission == '' then return 'ADMISSION_REQUIRED' end
+  -- The API found the admission forged, another's or expired: it says so only when it matters.
+  if string.sub(admission, 1, 1) == '!' then return 'ADMISSION_' .. string.sub(admission, 2) end
   local granted = redis.call('HGET', ADMITTED, user)
   local number, expires = string.match(granted or '', '^(%d+):(%d+)$')
   if number ~= admission then return 'ADMISSION_INVALID' end
@@ -295,6 +299,10 @@ local function room_refusal(user, admission)
   return nil
 end
 
+-- Whether the hold about to be granted goes through the room (its record says so: `r`, which
+-- lets it be changed while the room is on).
 local function use_admission(user)
+  if not room_on then return false end
   redis.call('HDEL', ADMITTED, user)
+  return true
 end

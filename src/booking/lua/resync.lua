@@ -69,7 +69,7 @@ redis.call('HSETNX', HOLDS, MARK, '{}')
 redis.call('HSETNX', USER_HOLDS, USER_MARK, MARK)
 redis.call('ZADD', HOLD_EXP, 0, MARK)
 redis.call('HSET', SHOW, 'init', epoch, 'cancelled', cancelled and '1' or '0', 'applied', version, 'base', version,
-  'maxv', version, 'exp', expire_at)
+  'maxv', version)
 apply_room(ARGV[6])
 touch()
 emit('reset')

@@ -1,5 +1,5 @@
 -- The waiting room's queue (docs/api-notes.md, "Waiting room"): take a place, or ask after one.
--- ARGV: 'join' | 'poll', user, how long a place lasts without a poll (ms), seats in the show
+-- ARGV: 'join' | 'poll' | 'leave', user, how long a place lasts without a poll (ms), seats in the show
 -- → {'OPEN'} (the room is off: hold directly) | {'ADMITTED', number, admission expires ms, seats free}
 --   | {'WAITING', number, places ahead, places in the queue, admissions a second, opens ms or '-',
 --      seats free}
@@ -14,6 +14,13 @@
 -- rate: no window of one second, wherever it falls, admits more than the rate.
 local problem = check_show()
 if problem then return {problem} end
+if ARGV[1] == 'leave' then
+  -- Leaving gives the place up at once (and an admission not used yet).
+  redis.call('ZREM', QUEUE, ARGV[2])
+  redis.call('ZREM', SEEN, ARGV[2])
+  redis.call('HDEL', ADMITTED, ARGV[2])
+  return {'GONE'}
+end
 local mode, user, place_ttl, seats_total = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 -- Seats neither held nor sold (both have an expiry score after now): a queue can tell people it is
 -- sold out (for now: an expiring hold frees seats again).
@@ -62,6 +69,7 @@ elseif now() > start then
   end
 end
 
+expire_room_keys()
 local granted = redis.call('HGET', ADMITTED, user)
 if granted then
   local number, expires = string.match(granted, '^(%d+):(%d+)$')
@@ -75,6 +83,5 @@ if not number then
   redis.call('ZADD', QUEUE, number, user)
 end
 redis.call('ZADD', SEEN, now(), user)
-expire_room_keys()
 return {'WAITING', tostring(number), redis.call('ZRANK', QUEUE, user), redis.call('ZCARD', QUEUE), rate,
   opens and tostring(opens) or '-', seats_free()}
