@@ -133,9 +133,10 @@ for S in "$EMPTY" "$FULL"; do
   redis-cli -p "$REDIS_PORT" -n 2 HSET "holds:$S" '#' '{}' >/dev/null
   redis-cli -p "$REDIS_PORT" -n 2 HSET "user_holds:$S" '' '#' >/dev/null
   redis-cli -p "$REDIS_PORT" -n 2 ZADD "hold_expiry:$S" 0 '#' >/dev/null
+  redis-cli -p "$REDIS_PORT" -n 2 XADD "seat_events:$S" '*' e '{"cause":"reset"}' >/dev/null
 done
 for i in $(seq 0 239); do
-  echo "EVALSHA $SHA 7 show:$FULL sold:$FULL seats:$FULL seat_expiry:$FULL holds:$FULL user_holds:$FULL hold_expiry:$FULL other-$i other-hold-$i 300000 3600000 B$i"
+  echo "EVALSHA $SHA 12 show:$FULL sold:$FULL seats:$FULL seat_expiry:$FULL holds:$FULL user_holds:$FULL hold_expiry:$FULL admitted:$FULL queue:$FULL queue_seen:$FULL room:$FULL seat_events:$FULL other-$i other-hold-$i 300000 3600000 '' B$i"
 done | redis-cli -p "$REDIS_PORT" -n 2 >/dev/null
 REDIS_EMPTY_RPS=$(redis_script_rate "$EMPTY")
 REDIS_RPS=$(redis_script_rate "$FULL")

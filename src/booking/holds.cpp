@@ -21,6 +21,10 @@ Hold granted_or_throw(SeatStore::Outcome out) {
                 throw ApiError(403, out.admission_refusal,
                                "sales for this show go through its waiting room: POST /api/v1/shows/" + out.hold.show.str() +
                                    "/queue, then hold with the admission it gives you");
+            if (out.admission_refusal == "ADMISSION_REQUIRED_TO_CHANGE")
+                throw ApiError(403, "ADMISSION_REQUIRED",
+                               "this hold was made before the show's waiting room was on: it keeps its seats and may "
+                               "be released, but not changed while the room is on");
             if (out.admission_refusal == "ADMISSION_EXPIRED")
                 throw ApiError(403, out.admission_refusal, "this admission has expired: join the queue again");
             throw ApiError(403, "ADMISSION_INVALID", "this admission has been used already, or is not yours");

@@ -70,8 +70,11 @@ boost::asio::awaitable<std::shared_ptr<const std::string>> SeatFeeds::map_event(
 
 boost::asio::awaitable<SeatFeeds::Start> SeatFeeds::open(const ShowInfo& show, const std::string& last_event_id) {
     Start start;
-    if (stream_id(last_event_id) != std::pair<std::uint64_t, std::uint64_t>{0, 0} &&
-        co_await seats_.has_event(show.show_id, last_event_id)) {
+    // (Not `a && co_await b`: g++ 12 mishandles a co_await inside && — see jobs/health_probe.cpp.)
+    bool resumable = false;
+    if (stream_id(last_event_id) != std::pair<std::uint64_t, std::uint64_t>{0, 0})
+        resumable = co_await seats_.has_event(show.show_id, last_event_id);
+    if (resumable) {
         // The feed sends everything after it (and checks, as it reads, that the stream still has it).
         start.after = last_event_id;
     } else {
@@ -108,14 +111,20 @@ boost::asio::awaitable<void> SeatFeeds::stream(std::shared_ptr<const ShowInfo> s
         }
     } leave{*this, show->show_id, mine};
 
-    if (start.first && !co_await out.write(*start.first)) co_return;
+    if (start.first) {
+        bool sent = co_await out.write(*start.first);
+        if (!sent) co_return;
+    }
     for (;;) {
         if (me.dropped) co_return;
         if (me.pending.empty()) {
             me.wake.expires_after(kHeartbeat);
             boost::system::error_code ec;
             co_await me.wake.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-            if (!ec && me.pending.empty() && !co_await out.write(": keep-alive\n\n")) co_return;
+            if (!ec && me.pending.empty()) {
+                bool sent = co_await out.write(": keep-alive\n\n");
+                if (!sent) co_return;
+            }
             continue;
         }
         std::string batch;
@@ -123,7 +132,8 @@ boost::asio::awaitable<void> SeatFeeds::stream(std::shared_ptr<const ShowInfo> s
             batch += *me.pending.front();
             me.pending.pop_front();
         }
-        if (!co_await out.write(batch)) co_return;
+        bool sent = co_await out.write(batch);
+        if (!sent) co_return;
     }
 }
 
@@ -162,21 +172,39 @@ boost::asio::awaitable<void> SeatFeeds::restart(const ShowId& show, std::string 
 
 boost::asio::awaitable<void> SeatFeeds::tick() {
     // Each show is read after the oldest event any of its subscribers has (or the feed delivered).
-    std::vector<std::pair<ShowId, std::string>> after;
-    after.reserve(feeds_.size());
+    // What must still be in the stream: that oldest id (unless "0-0", from the very start), and the
+    // newest the feed delivered (if Redis went back to an older copy, later ids say nothing of what
+    // was lost).
+    std::vector<SeatStore::FeedAsk> asks;
+    asks.reserve(feeds_.size());
     for (auto& [id, feed] : feeds_) {
         const std::string* oldest = feed.newest.empty() ? nullptr : &feed.newest;
         auto oldest_position = oldest ? stream_id(*oldest) : std::pair<std::uint64_t, std::uint64_t>{};
-        for (const Subscriber* sub : feed.subscribers)
+        constexpr std::pair<std::uint64_t, std::uint64_t> kStart{};  // "0-0": before every event
+        // The oldest that is an event's id (not "0-0").
+        const std::string* oldest_known = oldest_position != kStart ? oldest : nullptr;
+        auto oldest_known_position = oldest_position;
+        for (const Subscriber* sub : feed.subscribers) {
             if (!oldest || sub->after_position < oldest_position) {
                 oldest = &sub->after;
                 oldest_position = sub->after_position;
             }
-        after.emplace_back(id, oldest && !oldest->empty() ? *oldest : std::string("0-0"));
+            if (sub->after_position != kStart && (!oldest_known || sub->after_position < oldest_known_position)) {
+                oldest_known = &sub->after;
+                oldest_known_position = sub->after_position;
+            }
+        }
+        SeatStore::FeedAsk ask;
+        ask.show = id;
+        ask.after = oldest && !oldest->empty() ? *oldest : std::string("0-0");
+        if (oldest_known) ask.must_exist.push_back(*oldest_known);
+        if (!feed.newest.empty() && stream_id(feed.newest) != kStart && (!oldest_known || feed.newest != *oldest_known))
+            ask.must_exist.push_back(feed.newest);
+        asks.push_back(std::move(ask));
     }
-    auto reads = co_await seats_.read_feeds(after);
-    for (std::size_t i = 0; i < after.size(); ++i) {
-        const ShowId& show = after[i].first;
+    auto reads = co_await seats_.read_feeds(asks);
+    for (std::size_t i = 0; i < asks.size(); ++i) {
+        const ShowId& show = asks[i].show;
         if (!feeds_.contains(show)) continue;  // its last subscriber left meanwhile
         auto& events = reads[i].events;
         if (reads[i].start_missing) {
@@ -186,7 +214,7 @@ boost::asio::awaitable<void> SeatFeeds::tick() {
             if (!events.empty()) newest = events.back().id;
             co_await restart(show, std::move(newest));
         } else {
-            auto from = stream_id(after[i].second);
+            auto from = stream_id(asks[i].after);
             for (auto& event : events) {
                 std::shared_ptr<const std::string> text;
                 if (is_reset(event.json)) {

@@ -284,10 +284,11 @@ boost::asio::awaitable<Hold> SeatStore::granted(const ShowInfo& show, const User
 
 boost::asio::awaitable<SeatStore::QueueState> SeatStore::room_queue(const ShowInfo& show, const UserId& user,
                                                                     QueueAction action,
-                                                                    std::chrono::milliseconds place_ttl) {
+                                                                    std::chrono::milliseconds place_ttl,
+                                                                    std::int64_t place) {
     std::string mode = action == QueueAction::Join ? "join" : action == QueueAction::Poll ? "poll" : "leave";
     std::vector<std::string> args{mode, user.str(), std::to_string(place_ttl.count()),
-                                  std::to_string(show.seat_names.size())};
+                                  std::to_string(show.seat_names.size()), std::to_string(place)};
     auto reply = co_await run_script_on_show(kRoomQueue, show.show_id, args);
     const std::string& verdict = word(reply, 0);
     QueueState out;
@@ -489,16 +490,17 @@ boost::asio::awaitable<std::vector<SeatStore::SeatVersion>> SeatStore::seat_vers
 boost::asio::awaitable<void> SeatStore::forget_ended_versions() { co_await db_.query(kForgetEndedVersions); }
 
 boost::asio::awaitable<std::vector<SeatStore::RedisSeatState>> SeatStore::inspect(const std::vector<ShowId>& shows) {
-    // Two commands a show: its record, and how many of its other six keys exist. Every one of those
-    // keys holds its sentinel from the moment the state is built (lua/prelude.lua), so it exists
-    // exactly while it has not been lost: the same test the scripts make (keys_there).
+    // Two commands a show: its record, and how many of its other six seat keys and its event stream
+    // exist. Every one of those keys holds its sentinel (the stream: its first event) from the moment
+    // the state is built (lua/prelude.lua), so it exists exactly while it has not been lost: the same
+    // test the scripts make (keys_there).
     constexpr std::size_t kPerShow = 2;
     std::vector<std::vector<std::string>> commands;
     commands.reserve(shows.size() * kPerShow);
     for (const auto& show : shows) {
         auto keys = show_keys(show);
         commands.push_back({"HMGET", keys[0], "init", "applied"});
-        commands.push_back({"EXISTS", keys[1], keys[2], keys[3], keys[4], keys[5], keys[6]});
+        commands.push_back({"EXISTS", keys[1], keys[2], keys[3], keys[4], keys[5], keys[6], keys[11]});
     }
     auto replies = co_await redis_.pipeline(std::move(commands));
     for (const auto& r : replies)
@@ -509,40 +511,42 @@ boost::asio::awaitable<std::vector<SeatStore::RedisSeatState>> SeatStore::inspec
         out[i].initialized = !word(r[0], 0).empty();
         const std::string& applied = word(r[0], 1);
         out[i].applied = applied.empty() ? 0 : std::stoll(applied);
-        out[i].intact = r[1].integer == 6;
+        out[i].intact = r[1].integer == 7;
     }
     co_return out;
 }
 
-boost::asio::awaitable<std::vector<SeatStore::FeedRead>> SeatStore::read_feeds(
-    const std::vector<std::pair<ShowId, std::string>>& after) {
-    constexpr std::size_t kPerShow = 3;
+boost::asio::awaitable<std::vector<SeatStore::FeedRead>> SeatStore::read_feeds(const std::vector<FeedAsk>& asks) {
     std::string now = std::to_string(clock_.now_ms());
     std::vector<std::vector<std::string>> commands;
-    commands.reserve(after.size() * kPerShow);
-    for (const auto& [show, id] : after) {
-        std::string t = tag(show);
-        // The start itself too: if it is gone, so may be what followed it (the stream is trimmed
-        // from its oldest end, or was lost): in one round trip with the read, so nothing slips between.
-        commands.push_back({"XRANGE", "seat_events:" + t, id, id});
-        commands.push_back({"XRANGE", "seat_events:" + t, "(" + id, "+", "COUNT", "2000"});
+    std::vector<std::size_t> first;  // each show's first command
+    for (const auto& ask : asks) {
+        std::string t = tag(ask.show);
+        first.push_back(commands.size());
+        commands.push_back({"XRANGE", "seat_events:" + t, "(" + ask.after, "+", "COUNT", "2000"});
         commands.push_back({"ZCOUNT", "seat_expiry:" + t, "(0", now});
+        // After the read: the stream is trimmed from its oldest end, so an id still there after the
+        // read means nothing after it was gone when it was read. One that is gone (trimmed, or the
+        // stream lost or put back to an older copy) means what followed may not all be there.
+        for (const auto& id : ask.must_exist) commands.push_back({"XRANGE", "seat_events:" + t, id, id});
     }
     auto replies = co_await redis_.pipeline(std::move(commands));
     for (const auto& r : replies)
         if (r.is_error()) redis::throw_error_reply(r);
-    std::vector<FeedRead> out(after.size());
-    for (std::size_t i = 0; i < after.size(); ++i) {
-        out[i].start_missing = after[i].second != "0-0" && replies[kPerShow * i].elements.empty();
+    std::vector<FeedRead> out(asks.size());
+    for (std::size_t i = 0; i < asks.size(); ++i) {
+        const redis::Value* r = &replies[first[i]];
+        for (std::size_t k = 0; k < asks[i].must_exist.size(); ++k)
+            if (r[2 + k].elements.empty()) out[i].start_missing = true;
         // Each entry: [id, [field, value]] with the one field `e`.
-        for (auto& entry : replies[kPerShow * i + 1].elements) {
+        for (auto& entry : replies[first[i]].elements) {
             if (entry.elements.size() < 2 || entry.elements[1].elements.size() < 2) continue;
             SeatEvent event;
             event.id = std::move(entry.elements[0].str);
             event.json = std::move(entry.elements[1].elements[1].str);
             out[i].events.push_back(std::move(event));
         }
-        out[i].expiry_due = replies[kPerShow * i + 2].integer > 0;
+        out[i].expiry_due = r[1].integer > 0;
     }
     co_return out;
 }

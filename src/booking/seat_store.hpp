@@ -98,8 +98,9 @@ public:
         std::int64_t seats_free = 0;            // Waiting, Admitted: neither held nor sold
     };
     enum class QueueAction { Join, Poll, Leave };
+    // `place`: for Leave, the number of the place given up (a newer place of the user's stays).
     boost::asio::awaitable<QueueState> room_queue(const ShowInfo& show, const UserId& user, QueueAction action,
-                                                  std::chrono::milliseconds place_ttl);
+                                                  std::chrono::milliseconds place_ttl, std::int64_t place = 0);
     // An admin's new settings (committed to PostgreSQL first), in lua/prelude.lua's apply_room form.
     boost::asio::awaitable<void> apply_room_settings(const ShowId& show, const std::string& spec);
     // Places waiting and admissions made so far in the show's room.
@@ -163,15 +164,20 @@ public:
         std::string id;    // the stream entry's, "<ms>-<n>"
         std::string json;  // {cause, held, available, sold}
     };
+    struct FeedAsk {
+        ShowId show;
+        std::string after;                    // read the events after this id ("0-0": from the start)
+        std::vector<std::string> must_exist;  // ids that must still be in the stream
+    };
     struct FeedRead {
         std::vector<SeatEvent> events;  // after the id asked, oldest first
-        // The id asked is no longer in the stream (trimmed, or the stream was lost): the events
-        // after it may be incomplete.
+        // An id of must_exist is no longer in the stream (trimmed, or the stream was lost or put
+        // back to an older copy): the events read may not be all that happened.
         bool start_missing = false;
         bool expiry_due = false;        // a held seat's expiry has passed, and it is not yet available
     };
-    // For each (show, id): the show's events after id, in one round trip ("0-0": from the start).
-    boost::asio::awaitable<std::vector<FeedRead>> read_feeds(const std::vector<std::pair<ShowId, std::string>>& after);
+    // For each show asked: its events after an id, in one round trip.
+    boost::asio::awaitable<std::vector<FeedRead>> read_feeds(const std::vector<FeedAsk>& asks);
     // Whether the show's stream still has the event `id` (and so everything after it).
     boost::asio::awaitable<bool> has_event(const ShowId& show, const std::string& id);
     // The id of the show's newest event ("0-0" when it has none).

@@ -162,7 +162,7 @@ boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::poll(const ShowInfo& sho
 boost::asio::awaitable<void> WaitingRoom::leave(const ShowInfo& show, const std::string& ticket, const UserId& user) {
     auto pass = read_pass(kTicketPass, ticket, secret_);
     if (!pass || pass->user != user || pass->show != show.show_id) throw ApiError::not_found("queue ticket not found");
-    co_await seats_.room_queue(show, user, SeatStore::QueueAction::Leave, kPlaceTtl);
+    co_await seats_.room_queue(show, user, SeatStore::QueueAction::Leave, kPlaceTtl, pass->number);
 }
 
 std::string WaitingRoom::admission_number(const std::optional<std::string>& admission, const ShowId& show,

@@ -102,7 +102,8 @@ struct Server::Impl {
         for (const auto& [name, value] : response.headers) head += name + ": " + value + "\r\n";
         head += "\r\n";
         SocketEventStream out(stream);
-        if (!co_await out.write(head)) co_return;
+        bool sent = co_await out.write(head);
+        if (!sent) co_return;
         co_await response.stream(out);
     }
 

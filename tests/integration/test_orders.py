@@ -296,6 +296,7 @@ class OrderFlowTest(BookingSteps, ServerTestCase):
         redis_cli("HSET", f"holds:{tag}", "#", "{}")
         redis_cli("HSET", f"user_holds:{tag}", "", "#")
         redis_cli("ZADD", f"hold_expiry:{tag}", "0", "#")
+        redis_cli("XADD", f"seat_events:{tag}", "*", "e", '{"cause":"reset"}')
         h = self.hold(bob, show["showId"], ["B2", "B3"])
         self.assertEqual(h.status, 201, h)
         self.assertError(self.order(bob, h.json["holdId"]), 409, "SEATS_UNAVAILABLE", "B2")

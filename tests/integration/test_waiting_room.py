@@ -140,7 +140,7 @@ class WaitingRoomTest(ServerTestCase):
         hold = self.hold(me, ["D6"]).json
         self.room()
         moved = self.call("PATCH", f"/api/v1/holds/{hold['holdId']}", {"seatIds": ["D7"], "quantity": 1}, token=me)
-        self.assertError(moved, 403, "ADMISSION_REQUIRED")
+        self.assertError(moved, 403, "ADMISSION_REQUIRED", "may be released")
         # It keeps its seats, and may be released.
         self.assertEqual(self.call("POST", f"/api/v1/holds/{hold['holdId']}/release", token=me).status, 200)
 
@@ -154,6 +154,10 @@ class WaitingRoomTest(ServerTestCase):
         self.assertEqual((r.status, r.json), (200, {"showId": self.show, "status": "LEFT"}))
         self.assertEqual(self.poll(second, t2).json["position"], 1)
         self.assertError(self.poll(first, t1), 410, "QUEUE_PLACE_EXPIRED")
+        # The old ticket speaks for the old place only: leaving with it again keeps a newer one.
+        t3 = self.join(first)["ticket"]
+        self.assertEqual(self.call("DELETE", f"/api/v1/queue/{t1}", token=first).status, 200)
+        self.assertEqual(self.poll(first, t3).json["position"], 2)
 
     def sub(self, token):
         payload = token.split(".")[1]

@@ -1,5 +1,5 @@
 -- ARGV: user, hold id, seats… → {'OK', hold} | {'TAKEN', seats…} | {'NOT_FOUND'} | {'STATE', hold}
---   | {'CLAIMED'} | {'REBUILD'} | {'NOT_BOOKABLE'} | {'ADMISSION_REQUIRED'}
+--   | {'CLAIMED'} | {'REBUILD'} | {'NOT_BOOKABLE'} | {'ADMISSION_REQUIRED_TO_CHANGE'}
 local problem = check_show()
 if problem then return {problem} end
 prune()
@@ -10,7 +10,7 @@ if h.st ~= 'HELD' then return {'STATE', cjson.encode(h)} end
 if claimed(h) then return {'CLAIMED'} end
 -- A hold that came through the waiting room may change its seats; one made before the room was on
 -- may not, while it is (it would take seats past the line).
-if room_on and not h.r then return {'ADMISSION_REQUIRED'} end
+if room_on and not h.r then return {'ADMISSION_REQUIRED_TO_CHANGE'} end
 local wanted = args_from(3)
 local taken = taken_seats(wanted, id)
 if #taken > 0 then

@@ -43,7 +43,8 @@ local function emit(cause, held, available, sold)
   if not (e.held or e.available or e.sold) and cause ~= 'reset' then return end
   redis.call('XADD', EVENTS, 'MAXLEN', '~', EVENTS_KEPT, '*', 'e', cjson.encode(e))
   -- (Its expiry is set with the other keys' by every rebuild, which also writes the stream's first
-  -- event: no check here, on every change.)
+  -- event; a stream that was lost makes the state incomplete (keys_there), so it is rebuilt, not
+  -- written again here without an expiry.)
 end
 
 -- The seats of `seats` that are not in `minus`.
@@ -113,6 +114,7 @@ local function state_whole()
     and redis.call('HEXISTS', HOLDS, MARK) == 1
     and redis.call('HEXISTS', USER_HOLDS, USER_MARK) == 1
     and redis.call('ZSCORE', HOLD_EXP, MARK) ~= false
+    and redis.call('EXISTS', EVENTS) == 1
 end
 
 -- Order changes PostgreSQL committed arrive here each with the seat version it gave them (migration
@@ -142,11 +144,13 @@ end
 
 -- The show's state must be there, whole: a key that is missing was lost (every key but SHOW holds a
 -- sentinel), and the state is rebuilt from PostgreSQL before anything is decided on it.
--- Whether all six keys besides SHOW are there: one EXISTS, not the six sentinels, on the hot path of
--- holds. Every script that writes to a show's keys checks this (or state_whole) first, so a key that
--- was lost cannot come back without its sentinel.
+-- Whether all six keys besides SHOW, and the event stream, are there: one EXISTS, not the six
+-- sentinels, on the hot path of holds. Every script that writes to a show's keys checks this (or
+-- state_whole) first, so a key that was lost cannot come back without its sentinel. (The stream has
+-- no sentinel: a rebuild writes its first event. Lost, it is rebuilt with the rest, and its readers
+-- get the whole map.)
 local function keys_there()
-  return redis.call('EXISTS', SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP) == 6
+  return redis.call('EXISTS', SOLD, SEATS, SEAT_EXP, HOLDS, USER_HOLDS, HOLD_EXP, EVENTS) == 7
 end
 
 -- The waiting room's switch and its auto threshold, as check_show() read them (room_refusal).

@@ -1,5 +1,6 @@
 -- The waiting room's queue (docs/api-notes.md, "Waiting room"): take a place, or ask after one.
 -- ARGV: 'join' | 'poll' | 'leave', user, how long a place lasts without a poll (ms), seats in the show
+--   [, leave: the place's number]
 -- → {'OPEN'} (the room is off: hold directly) | {'ADMITTED', number, admission expires ms, seats free}
 --   | {'WAITING', number, places ahead, places in the queue, admissions a second, opens ms or '-',
 --      seats free}
@@ -12,15 +13,21 @@
 -- piles up while nobody waits. And since admissions happen in batches (at calls), a batch is also
 -- capped so that the last eleven 100-ms slots (ROOM's `w`, "slot:count …") never hold more than the
 -- rate: no window of one second, wherever it falls, admits more than the rate.
-local problem = check_show()
-if problem then return {problem} end
 if ARGV[1] == 'leave' then
-  -- Leaving gives the place up at once (and an admission not used yet).
-  redis.call('ZREM', QUEUE, ARGV[2])
-  redis.call('ZREM', SEEN, ARGV[2])
-  redis.call('HDEL', ADMITTED, ARGV[2])
+  -- Leaving gives the place up at once (and its admission, if not used yet): the place the ticket
+  -- stands for (ARGV[5], its number), not a newer one the same user took since.
+  local user, number = ARGV[2], ARGV[5]
+  if redis.call('ZSCORE', QUEUE, user) == number then
+    redis.call('ZREM', QUEUE, user)
+    redis.call('ZREM', SEEN, user)
+  end
+  if string.match(redis.call('HGET', ADMITTED, user) or '', '^(%d+):') == number then
+    redis.call('HDEL', ADMITTED, user)
+  end
   return {'GONE'}
 end
+local problem = check_show()
+if problem then return {problem} end
 local mode, user, place_ttl, seats_total = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 -- Seats neither held nor sold (both have an expiry score after now): a queue can tell people it is
 -- sold out (for now: an expiring hold frees seats again).
@@ -69,11 +76,13 @@ elseif now() > start then
   end
 end
 
-expire_room_keys()
 local granted = redis.call('HGET', ADMITTED, user)
 if granted then
   local number, expires = string.match(granted, '^(%d+):(%d+)$')
-  if tonumber(expires) > now() then return {'ADMITTED', number, expires, seats_free()} end
+  if tonumber(expires) > now() then
+    expire_room_keys()
+    return {'ADMITTED', number, expires, seats_free()}
+  end
   redis.call('HDEL', ADMITTED, user)  -- unused and expired: the user may queue again
 end
 local number = redis.call('ZSCORE', QUEUE, user)
@@ -83,5 +92,6 @@ if not number then
   redis.call('ZADD', QUEUE, number, user)
 end
 redis.call('ZADD', SEEN, now(), user)
+expire_room_keys()  -- (after the writes: a key emptied before and written again here gets its expiry)
 return {'WAITING', tostring(number), redis.call('ZRANK', QUEUE, user), redis.call('ZCARD', QUEUE), rate,
   opens and tostring(opens) or '-', seats_free()}
