@@ -1,5 +1,7 @@
 #include "app/config.hpp"
 
+#include "jobs/notification_sink.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <charconv>
@@ -92,14 +94,35 @@ void parse_redis_cluster_url(Config& c, const std::string& text) {
     c.redis_db = 0;
 }
 
-void check_notify_sink(const std::string& sink) {
+// One sink of NOTIFY_SINK. A webhook must be https, except to this machine (a local receiver).
+void check_one_sink(const std::string& sink) {
     if (sink == "log") return;
     if (sink.rfind("file:/", 0) == 0) return;
     if (sink.rfind("smtp://", 0) == 0) {
         auto url = boost::urls::parse_uri(sink);
         if (url && !url->host().empty()) return;
     }
-    throw std::invalid_argument("NOTIFY_SINK must be log, file:/absolute/path or smtp://host:port, got '" + sink + "'");
+    if (sink.rfind("webhook:", 0) == 0) {
+        auto url = boost::urls::parse_uri(sink.substr(8));
+        if (url && !url->host().empty()) {
+            std::string host(url->host());
+            bool local = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+            if (url->scheme() == "https" || (url->scheme() == "http" && local)) return;
+        }
+    }
+    throw std::invalid_argument("NOTIFY_SINK must be log, file:/absolute/path, smtp://host:port or "
+                                "webhook:https://host/path (http only to 127.0.0.1 or localhost), or several of "
+                                "them comma-separated, got '" + sink + "'");
+}
+
+void check_notify_sink(const std::string& spec, const std::string& webhook_secret) {
+    auto sinks = jobs::sink_specs(spec);
+    if (sinks.empty()) throw std::invalid_argument("NOTIFY_SINK is empty");
+    for (const auto& sink : sinks) {
+        check_one_sink(sink);
+        if (sink.rfind("webhook:", 0) == 0 && webhook_secret.size() < 32)
+            throw std::invalid_argument("WEBHOOK_SECRET must be set, at least 32 bytes, to sign webhook deliveries");
+    }
 }
 
 }  // namespace
@@ -161,8 +184,9 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
         c.max_seats_per_hold = parse_int("MAX_SEATS_PER_HOLD", v, 1, 100);
     if (const char* v = getenv("RATE_LIMIT_PER_MINUTE"))
         c.rate_limit_per_minute = parse_int("RATE_LIMIT_PER_MINUTE", v, 0, 1'000'000);
+    if (const char* v = getenv("WEBHOOK_SECRET")) c.webhook_secret = v;
     if (const char* v = getenv("NOTIFY_SINK")) {
-        check_notify_sink(v);
+        check_notify_sink(v, c.webhook_secret);
         c.notify_sink = v;
     }
     if (const char* v = getenv("OUTBOX_MAX_ATTEMPTS"))

@@ -36,6 +36,7 @@ struct Config {
     int max_seats_per_hold = 10;
     int rate_limit_per_minute = 120;
     std::string notify_sink = "log";
+    std::string webhook_secret;  // WEBHOOK_SECRET: signs webhook deliveries (required with a webhook sink)
     // Failed deliveries of one notification before it is parked as dead (OUTBOX_MAX_ATTEMPTS).
     int outbox_max_attempts = 10;
     // How long a jobs process holds the notifications it claimed (OUTBOX_LEASE_SECONDS): those of a

@@ -57,7 +57,7 @@ int run(const Config& config, RunMode mode) {
     }
     Worker& first = *workers.front();
     // Deliveries that block (files, SMTP) get a thread of their own.
-    auto sink = jobs::make_sink(config.notify_sink);
+    auto sink = jobs::make_sink(config.notify_sink, config.webhook_secret);
     std::optional<asio::thread_pool> blocking;
     blocking.emplace(1);
 

@@ -1,5 +1,6 @@
 #include "jobs/notification_sink.hpp"
 
+#include "auth/jwt.hpp"
 #include "common/text.hpp"
 #include "common/time.hpp"
 
@@ -32,7 +33,8 @@ std::string text_of(const boost::json::object& o, const char* key) {
 
 class LogSink final : public NotificationSink {
 public:
-    void deliver(const std::string& event_type, const boost::json::object&, const std::string& payload_json) override {
+    void deliver(const std::string&, const std::string& event_type, const boost::json::object&,
+                 const std::string& payload_json) override {
         spdlog::info("notification {}: {}", event_type, payload_json);
     }
 };
@@ -41,7 +43,8 @@ public:
 class FileSink final : public NotificationSink {
 public:
     explicit FileSink(std::string path) : path_(std::move(path)) {}
-    void deliver(const std::string&, const boost::json::object&, const std::string& payload_json) override {
+    void deliver(const std::string&, const std::string&, const boost::json::object&,
+                 const std::string& payload_json) override {
         int fd = ::open(path_.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
         if (fd < 0) throw std::runtime_error("cannot open " + path_ + ": " + std::strerror(errno));
         std::string line = payload_json + "\n";
@@ -62,7 +65,8 @@ class SmtpSink final : public NotificationSink {
 public:
     explicit SmtpSink(std::string url) : url_(std::move(url)) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
-    void deliver(const std::string& event_type, const boost::json::object& payload, const std::string&) override {
+    void deliver(const std::string&, const std::string& event_type, const boost::json::object& payload,
+                 const std::string&) override {
         std::string to = text_of(payload, "email");
         if (to.empty()) return;  // nobody to write to (a show cancelled with no bookings)
         std::string message = compose_email(event_type, payload, kFrom);
@@ -97,6 +101,69 @@ public:
 private:
     static constexpr const char* kFrom = "Marquee <noreply@marquee.local>";
     std::string url_;
+};
+
+// Each event POSTed as its JSON, signed (webhook_signature) so the receiver can tell it came from
+// here, and when: a receiver refuses a signature older than a few minutes (a replay) and dedupes by
+// X-Marquee-Event-Id (a retry). Any answer but 2xx, or none within 10 s, is a failed delivery.
+class WebhookSink final : public NotificationSink {
+public:
+    WebhookSink(std::string url, std::string secret) : url_(std::move(url)), secret_(std::move(secret)) {
+        curl_global_init(CURL_GLOBAL_DEFAULT);
+    }
+
+    void deliver(const std::string& event_id, const std::string& event_type, const boost::json::object&,
+                 const std::string& payload_json) override {
+        CURL* curl = curl_easy_init();
+        if (!curl) throw std::runtime_error("libcurl could not start");
+        curl_slist* headers = nullptr;
+        auto add = [&](const std::string& h) { headers = curl_slist_append(headers, h.c_str()); };
+        add("Content-Type: application/json");
+        add("User-Agent: Marquee-Webhooks/1");
+        add("X-Marquee-Event: " + one_line(event_type));
+        add("X-Marquee-Event-Id: " + one_line(event_id));
+        add("X-Marquee-Signature: " + webhook_signature(secret_, static_cast<long long>(std::time(nullptr)), payload_json));
+        curl_easy_setopt(curl, CURLOPT_URL, url_.c_str());
+        curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload_json.data());
+        curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(payload_json.size()));
+        curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, discard);
+        curl_easy_setopt(curl, CURLOPT_TIMEOUT, 10L);
+        curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+        curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
+        CURLcode rc = curl_easy_perform(curl);
+        long status = 0;
+        curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+        curl_slist_free_all(headers);
+        curl_easy_cleanup(curl);
+        if (rc != CURLE_OK) throw std::runtime_error(std::string("webhook delivery failed: ") + curl_easy_strerror(rc));
+        if (status < 200 || status > 299)
+            throw std::runtime_error("webhook answered HTTP " + std::to_string(status));
+    }
+
+private:
+    static std::size_t discard(char*, std::size_t size, std::size_t n, void*) { return size * n; }
+    std::string url_;
+    std::string secret_;
+};
+
+// Several sinks: each gets every event. One that fails fails the delivery (after the others were
+// tried), so the outbox tries the event again later, for all of them.
+class EverySink final : public NotificationSink {
+public:
+    void deliver(const std::string& event_id, const std::string& event_type, const boost::json::object& payload,
+                 const std::string& payload_json) override {
+        std::string failures;
+        for (auto& sink : sinks) {
+            try {
+                sink->deliver(event_id, event_type, payload, payload_json);
+            } catch (const std::exception& e) {
+                failures += (failures.empty() ? "" : "; ") + std::string(e.what());
+            }
+        }
+        if (!failures.empty()) throw std::runtime_error(failures);
+    }
+    std::vector<std::unique_ptr<NotificationSink>> sinks;
 };
 
 std::string rfc2822_now() {
@@ -160,10 +227,44 @@ std::string compose_email(const std::string& event_type, const boost::json::obje
     return m;
 }
 
-std::unique_ptr<NotificationSink> make_sink(const std::string& spec) {
-    if (spec.rfind("file:", 0) == 0) return std::make_unique<FileSink>(spec.substr(5));
-    if (spec.rfind("smtp://", 0) == 0) return std::make_unique<SmtpSink>(spec);
-    return std::make_unique<LogSink>();
+std::vector<std::string> sink_specs(const std::string& spec) {
+    std::vector<std::string> out;
+    std::size_t from = 0;
+    for (;;) {
+        auto comma = spec.find(',', from);
+        std::string part = spec.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+        while (!part.empty() && part.front() == ' ') part.erase(part.begin());
+        while (!part.empty() && part.back() == ' ') part.pop_back();
+        if (!part.empty()) out.push_back(std::move(part));
+        if (comma == std::string::npos) return out;
+        from = comma + 1;
+    }
+}
+
+std::string webhook_signature(const std::string& secret, long long unix_seconds, const std::string& body) {
+    std::string t = std::to_string(unix_seconds);
+    std::string mac = auth::hmac_sha256(secret, t + "." + body);
+    static const char* hex = "0123456789abcdef";
+    std::string out = "t=" + t + ",v1=";
+    for (unsigned char c : mac) {
+        out += hex[c >> 4];
+        out += hex[c & 15];
+    }
+    return out;
+}
+
+std::unique_ptr<NotificationSink> make_sink(const std::string& spec, const std::string& webhook_secret) {
+    auto one = [&](const std::string& s) -> std::unique_ptr<NotificationSink> {
+        if (s.rfind("file:", 0) == 0) return std::make_unique<FileSink>(s.substr(5));
+        if (s.rfind("smtp://", 0) == 0) return std::make_unique<SmtpSink>(s);
+        if (s.rfind("webhook:", 0) == 0) return std::make_unique<WebhookSink>(s.substr(8), webhook_secret);
+        return std::make_unique<LogSink>();
+    };
+    auto specs = sink_specs(spec);
+    if (specs.size() == 1) return one(specs.front());
+    auto all = std::make_unique<EverySink>();
+    for (const auto& s : specs) all->sinks.push_back(one(s));
+    return all;
 }
 
 }  // namespace marquee::jobs

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace marquee::jobs {
 
@@ -11,12 +12,23 @@ namespace marquee::jobs {
 class NotificationSink {
 public:
     virtual ~NotificationSink() = default;
-    virtual void deliver(const std::string& event_type, const boost::json::object& payload,
+    // `event_id` is the outbox event's: the same on every retry of it (a receiver's dedupe key).
+    virtual void deliver(const std::string& event_id, const std::string& event_type, const boost::json::object& payload,
                          const std::string& payload_json) = 0;
 };
 
-// "log", "file:/abs/path" or "smtp://host:port" (validated by the configuration already).
-std::unique_ptr<NotificationSink> make_sink(const std::string& spec);
+// NOTIFY_SINK: one sink or several, comma-separated, each "log", "file:/abs/path",
+// "smtp://host:port" or "webhook:https://…" (validated by the configuration already). Webhooks are
+// signed with `webhook_secret`. Several sinks deliver an event to each; if one fails, the event is
+// retried (to all: delivery is at least once, and receivers dedupe by event id).
+std::unique_ptr<NotificationSink> make_sink(const std::string& spec, const std::string& webhook_secret);
+
+// The sinks of a NOTIFY_SINK value, in order.
+std::vector<std::string> sink_specs(const std::string& spec);
+
+// The X-Marquee-Signature header of a webhook: "t=<unix seconds>,v1=<hex HMAC-SHA256 of
+// "<t>.<body>" under the secret>" (docs/api-notes.md, "Webhooks").
+std::string webhook_signature(const std::string& secret, long long unix_seconds, const std::string& body);
 
 // The e-mail a person receives for an event: headers and a plain-text body.
 std::string compose_email(const std::string& event_type, const boost::json::object& payload, const std::string& from);

@@ -115,7 +115,7 @@ boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink
                         for (auto& e : chunk) {
                             try {
                                 auto payload = boost::json::parse(e.payload);
-                                sink.deliver(e.type, payload.as_object(), e.payload);
+                                sink.deliver(e.id, e.type, payload.as_object(), e.payload);
                             } catch (const std::exception& ex) {
                                 e.error = ex.what();
                             }
