@@ -18,6 +18,7 @@ if [[ "${1:-}" == "--sanitize" ]]; then
 fi
 
 source "$ROOT/scripts/cluster.sh"
+PACKAGES+=(prometheus)  # promtool: the metrics' format and the alert rules are checked (test_metrics.py)
 install_packages
 install_cluster_packages
 build_release

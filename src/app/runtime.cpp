@@ -1,5 +1,7 @@
 #include "app/runtime.hpp"
 
+#include "common/metrics.hpp"
+
 #include "app/logging.hpp"
 #include "app/worker.hpp"
 #include "http/server.hpp"
@@ -44,6 +46,10 @@ int run(const Config& config, RunMode mode) {
 
     redis::ServerClock clock{std::chrono::milliseconds(config.clock_skew_ms)};
     http::ServerState server_state;
+    metrics::registry().gauge("marquee_http_requests_in_flight", "Requests being served now",
+                              [&server_state] { return static_cast<double>(server_state.in_flight.load()); });
+    metrics::registry().gauge("marquee_http_open_connections", "Client connections open now (live seat maps included)",
+                              [&server_state] { return static_cast<double>(server_state.open_connections.load()); });
     const bool serve_api = mode != RunMode::JobsOnly;
     const int thread_count = serve_api ? config.threads : 1;
     jobs::HealthState health(static_cast<std::size_t>(thread_count));

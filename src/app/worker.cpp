@@ -2,6 +2,7 @@
 
 #include "common/json_writer.hpp"
 #include "jobs/dead_letters.hpp"
+#include "jobs/metrics_endpoint.hpp"
 
 namespace marquee {
 
@@ -69,6 +70,7 @@ Worker::Worker(const Config& config, const jobs::HealthState& health, const redi
     catalog::add_routes(router, catalog);
     booking::add_routes(router, booking);
     jobs::add_dead_letter_routes(router, db);
+    jobs::add_metrics_route(router, db);
 }
 
 Worker::~Worker() {

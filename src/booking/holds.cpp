@@ -3,12 +3,36 @@
 #include "booking/lifecycle.hpp"
 #include "booking/seat_store.hpp"
 #include "common/errors.hpp"
+#include "common/metrics.hpp"
+
+#include <array>
 #include "redis/server_clock.hpp"
 
 namespace marquee::booking {
 
+namespace {
+// Hold requests that reached the seat scripts, by what they got (docs/operations.md).
+void count_hold(SeatStore::Outcome::Kind kind) {
+    using Kind = SeatStore::Outcome::Kind;
+    static constexpr std::array<const char*, 8> kOutcomes{"granted", "taken", "not_bookable", "not_found",
+                                                          "wrong_state", "claimed", "none_free", "admission_refused"};
+    static_assert(static_cast<std::size_t>(Kind::AdmissionRefused) + 1 == kOutcomes.size());
+    // Looked up once: the registry's lookup takes a lock, the hot path only an atomic add.
+    static const auto counters = [] {
+        std::array<metrics::Counter*, kOutcomes.size()> all{};
+        for (std::size_t i = 0; i < all.size(); ++i)
+            all[i] = &metrics::registry().counter("marquee_holds_total",
+                                                  "Hold requests answered by the seat scripts, by outcome",
+                                                  std::string("outcome=\"") + kOutcomes[i] + "\"");
+        return all;
+    }();
+    counters[static_cast<std::size_t>(kind)]->add();
+}
+}  // namespace
+
 Hold granted_or_throw(SeatStore::Outcome out) {
     using Kind = SeatStore::Outcome::Kind;
+    count_hold(out.kind);
     switch (out.kind) {
         case Kind::Ok: return std::move(out.hold);
         case Kind::Taken: throw lifecycle::seats_unavailable(out.taken);

@@ -1,5 +1,10 @@
 #include "booking/seat_sync.hpp"
 
+#include "common/metrics.hpp"
+
+#include <array>
+#include <cctype>
+
 #include "booking/lifecycle.hpp"
 #include "booking/seat_store.hpp"
 
@@ -34,7 +39,34 @@ bool needs_resync(const SeatStore::RedisSeatState& redis, std::int64_t pg_versio
     return pg_version_a_pass_ago && redis.applied < *pg_version_a_pass_ago;
 }
 
+namespace {
+// Every order's creation and change of status passes through here (after PostgreSQL committed it),
+// so here they are counted (docs/operations.md): marquee_orders_total by outcome.
+marquee::metrics::Counter& order_counter(std::string_view outcome) {
+    std::string label = "outcome=\"";
+    for (char c : outcome) label += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return marquee::metrics::registry().counter("marquee_orders_total",
+                                                "Orders created, and orders that reached a status", label + "\"");
+}
+
+void count_created() {
+    static auto& created = order_counter("created");
+    created.add();
+}
+
+// Looked up once: the registry's lookup takes a lock, the hot path only an atomic add.
+void count_status(OrderStatus status) {
+    static const auto counters = [] {
+        std::array<marquee::metrics::Counter*, kOrderStatusNames.names.size()> all{};
+        for (std::size_t i = 0; i < all.size(); ++i) all[i] = &order_counter(to_string(static_cast<OrderStatus>(i)));
+        return all;
+    }();
+    counters[static_cast<std::size_t>(status)]->add();
+}
+}  // namespace
+
 boost::asio::awaitable<void> SeatSync::order_created(const Hold& hold, const Order& order) {
+    count_created();
     co_await tell_redis("order created", order.id.str(), [&]() -> boost::asio::awaitable<void> {
         co_await seats_.convert_hold(order.show, order.user, hold.id, order.id, order.expires_ms, order.seats,
                                      order.seat_version);
@@ -44,6 +76,7 @@ boost::asio::awaitable<void> SeatSync::order_created(const Hold& hold, const Ord
 boost::asio::awaitable<void> SeatSync::order_changed(const ShowId& show, const OrderId& order, OrderStatus before,
                                                      OrderStatus after, const std::vector<SeatId>& seats,
                                                      std::int64_t seat_version) {
+    if (before != after) count_status(after);
     SeatStep step = seat_step(before, after);
     if (step == SeatStep::None) co_return;
     co_await tell_redis(to_string(after), order.str(), [&]() -> boost::asio::awaitable<void> {

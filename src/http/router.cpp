@@ -54,8 +54,19 @@ std::string_view RequestContext::param(std::string_view name) const {
 
 void Router::add(Method method, std::string pattern, Access access, Handler handler) {
     auto segments = split_path(pattern);
+    std::string labels = "method=\"" + std::string(method_name(method)) + "\",route=\"" + pattern + "\"";
     routes_.push_back(Route{method, std::string(method_name(method)) + ' ' + pattern, std::move(segments), access,
-                            std::move(handler)});
+                            std::move(handler), &requests_metric(labels), &latency_metric(labels)});
+}
+
+metrics::StatusCounters& Router::requests_metric(const std::string& labels) {
+    return metrics::registry().statuses("marquee_http_requests_total", "HTTP requests answered, by route and status",
+                                        labels);
+}
+
+metrics::Histogram& Router::latency_metric(const std::string& labels) {
+    return metrics::registry().histogram("marquee_http_request_duration_seconds",
+                                         "Time from a request read to its answer ready, by route", labels);
 }
 
 boost::asio::awaitable<Response> Router::dispatch(const Request& request) const {
@@ -81,9 +92,18 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
             continue;
         }
         RequestContext ctx{request, std::move(params), std::nullopt};
-        co_return co_await run(route, ctx);
+        auto started = std::chrono::steady_clock::now();
+        Response response = co_await run(route, ctx);
+        route.requests->add(response.status);
+        route.latency->observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+        co_return response;
     }
-    if (allowed.empty()) co_return error_response(404, "NOT_FOUND", "no such route: " + request.path);
+    static metrics::StatusCounters& unmatched = requests_metric("method=\"\",route=\"unmatched\"");
+    if (allowed.empty()) {
+        unmatched.add(404);
+        co_return error_response(404, "NOT_FOUND", "no such route: " + request.path);
+    }
+    unmatched.add(405);
     Response r = error_response(405, "METHOD_NOT_ALLOWED", "method not allowed here; allowed: " + allowed);
     r.headers.emplace_back("Allow", allowed);
     co_return r;

@@ -1,5 +1,6 @@
 #pragma once
 #include "auth/jwt.hpp"
+#include "common/metrics.hpp"
 #include "http/message.hpp"
 
 #include <boost/asio/awaitable.hpp>
@@ -71,9 +72,14 @@ private:
         std::vector<std::string> segments;
         Access access;
         Handler handler;
+        // marquee_http_requests_total and _duration_seconds of this route (shared by every worker's).
+        metrics::StatusCounters* requests = nullptr;
+        metrics::Histogram* latency = nullptr;
     };
     boost::asio::awaitable<Response> run(const Route& route, RequestContext& ctx) const;
     boost::asio::awaitable<void> admit(const Route& route, RequestContext& ctx) const;
+    static metrics::StatusCounters& requests_metric(const std::string& labels);
+    static metrics::Histogram& latency_metric(const std::string& labels);
 
     Gate gate_;
     std::vector<Route> routes_;

@@ -1,5 +1,7 @@
 #include "pg/connection.hpp"
 
+#include "common/metrics.hpp"
+
 #include "common/errors.hpp"
 
 #include <boost/asio/ip/address.hpp>
@@ -33,7 +35,25 @@ void Connection::close() {
     prepared_.clear();
 }
 
+namespace {
+// (docs/operations.md) Statements sent, and those that failed: refused by the server (a constraint,
+// a timeout) or lost with their connection.
+marquee::metrics::Counter& statements_sent() {
+    static auto& c = marquee::metrics::registry().counter("marquee_pg_statements_total", "PostgreSQL statements sent");
+    return c;
+}
+marquee::metrics::Counter& statement_errors(const char* kind) {
+    return marquee::metrics::registry().counter("marquee_pg_errors_total",
+                                                "PostgreSQL statements that failed, by kind",
+                                                std::string("kind=\"") + kind + "\"");
+}
+// Registered at start, so a scrape shows them (at 0) before anything failed.
+marquee::metrics::Counter& connection_lost = statement_errors("connection");
+marquee::metrics::Counter& server_refused = statement_errors("server");
+}  // namespace
+
 void Connection::fail(const std::string& what) {
+    connection_lost.add();
     std::string detail = conn_ ? PQerrorMessage(conn_) : "";
     while (!detail.empty() && (detail.back() == '\n' || detail.back() == ' ')) detail.pop_back();
     close();
@@ -257,6 +277,7 @@ asio::awaitable<Result> Connection::collect(Clock::time_point deadline) {
     if (PQstatus(conn_) == CONNECTION_BAD) fail("connection lost");
     busy_ = false;
     if (error) {
+        server_refused.add();
         // Class 57 (operator intervention: statement timeout, shutdown) and 08 (connection) mean the
         // server could not serve us, not that the statement was wrong.
         if (error->sqlstate.rfind("57", 0) == 0 || error->sqlstate.rfind("08", 0) == 0) {
@@ -270,6 +291,7 @@ asio::awaitable<Result> Connection::collect(Clock::time_point deadline) {
 
 asio::awaitable<Result> Connection::execute(const Statement& statement, const std::vector<Param>& params) {
     if (!conn_) throw marquee::BackendUnavailable("PostgreSQL connection is closed");
+    statements_sent().add();
     auto deadline = Clock::now() + kStatementDeadline;
     busy_ = true;
     if (!prepared_.contains(statement.name)) {
@@ -290,6 +312,7 @@ asio::awaitable<Result> Connection::execute(const Statement& statement, const st
 
 asio::awaitable<Result> Connection::simple(const char* sql) {
     if (!conn_) throw marquee::BackendUnavailable("PostgreSQL connection is closed");
+    statements_sent().add();
     auto deadline = Clock::now() + kStatementDeadline;
     busy_ = true;
     if (!PQsendQuery(conn_, sql)) fail("could not send a statement");

@@ -1,5 +1,15 @@
 #include "pg/pool.hpp"
 
+#include "common/metrics.hpp"
+
+namespace {
+// Registered at start, so a scrape shows them before any wait.
+auto& waits = marquee::metrics::registry().histogram(
+    "marquee_pg_pool_wait_seconds", "Waits for a PostgreSQL connection when all of a worker's were busy");
+auto& timeouts = marquee::metrics::registry().counter(
+    "marquee_pg_pool_timeouts_total", "Requests that found no PostgreSQL connection free in time");
+}  // namespace
+
 #include "common/errors.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -79,10 +89,16 @@ asio::awaitable<Lease> Pool::acquire() {
         all_.push_back(std::make_unique<Connection>(executor_, url_));
         conn = all_.back().get();
     } else {
+        // Every connection busy: the wait is what pool sizing is about (docs/operations.md).
+        auto waiting_since = std::chrono::steady_clock::now();
         Waiter waiter(*this, executor_);
         boost::system::error_code ec;
         co_await waiter.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-        if (!waiter.granted) throw marquee::BackendUnavailable("no PostgreSQL connection became free in time");
+        waits.observe(std::chrono::duration<double>(std::chrono::steady_clock::now() - waiting_since).count());
+        if (!waiter.granted) {
+            timeouts.add();
+            throw marquee::BackendUnavailable("no PostgreSQL connection became free in time");
+        }
         conn = waiter.granted;
     }
     Lease lease(this, conn);

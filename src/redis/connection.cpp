@@ -1,5 +1,14 @@
 #include "redis/connection.hpp"
 
+#include "common/metrics.hpp"
+
+namespace {
+// Registered at start, so a scrape shows them (at 0) before anything was sent or failed.
+auto& commands_sent = marquee::metrics::registry().counter("marquee_redis_commands_total", "Redis commands sent");
+auto& connection_errors = marquee::metrics::registry().counter(
+    "marquee_redis_errors_total", "Redis connections lost or refused, and commands that got no answer in time");
+}  // namespace
+
 #include "common/errors.hpp"
 
 #include <boost/asio/co_spawn.hpp>
@@ -73,6 +82,7 @@ Connection::~Connection() {
 }
 
 void Connection::reset(const std::string& why) {
+    connection_errors.add();
     ++generation_;
     boost::system::error_code ignored;
     socket_.close(ignored);
@@ -160,6 +170,7 @@ asio::awaitable<void> Connection::connect() {
 }
 
 void Connection::enqueue(const std::vector<std::string>& args, Waiter* waiter, std::size_t slot) {
+    commands_sent.add();
     append_resp(out_, args);
     pending_.emplace_back(waiter, slot);
     if (!writing_) {

@@ -1,0 +1,76 @@
+"""Prometheus metrics (docs/operations.md): GET /metrics for admins, in the text format promtool
+accepts, counting what the service does; the alert rules parse."""
+
+import os
+import re
+import shutil
+import subprocess
+import unittest
+import uuid
+
+from harness import ROOT, BookingSteps, ServerTestCase
+
+
+def sample(text, name, **labels):
+    """The value of one sample (0 when absent)."""
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        m = re.match(r"^([a-z_]+)(\{(.*)\})? (\S+)$", line)
+        if not m or m.group(1) != name:
+            continue
+        have = dict(re.findall(r'([a-z_]+)="([^"]*)"', m.group(3) or ""))
+        if all(have.get(k) == v for k, v in labels.items()):
+            return float(m.group(4))
+    return 0.0
+
+
+class MetricsTest(BookingSteps, ServerTestCase):
+
+    def scrape(self):
+        r = self.call("GET", "/metrics", token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        self.assertTrue(r.header("Content-Type").startswith("text/plain; version=0.0.4"))
+        return r.raw.decode() if isinstance(r.raw, bytes) else r.raw
+
+    def test_only_admins(self):
+        self.assertError(self.call("GET", "/metrics"), 401, "UNAUTHORIZED")
+        self.assertError(self.call("GET", "/metrics", token=self.user), 403, "FORBIDDEN")
+
+    def test_what_the_service_did_is_counted(self):
+        before = self.scrape()
+        show = self.new_show()["showId"]
+        me, other = self.buyer(), self.buyer()
+        order = self.book(me, show, ["A1"])
+        self.assertEqual(self.pay(me, order["orderId"]).status, 200)
+        self.assertEqual(self.hold(other, show, ["A1"]).status, 409)
+        self.call("GET", f"/api/v1/shows/{uuid.uuid4()}/seatmap")
+        after = self.scrape()
+        grew = lambda name, **labels: sample(after, name, **labels) - sample(before, name, **labels)
+        self.assertGreaterEqual(grew("marquee_http_requests_total", route="/api/v1/holds", method="POST", status="201"), 1)
+        self.assertGreaterEqual(grew("marquee_http_requests_total", route="/api/v1/holds", method="POST", status="409"), 1)
+        self.assertGreaterEqual(grew("marquee_http_requests_total", route="/api/v1/shows/{showId}/seatmap", status="404"), 1)
+        self.assertGreaterEqual(grew("marquee_http_request_duration_seconds_count", route="/api/v1/holds", method="POST"), 2)
+        self.assertGreaterEqual(grew("marquee_holds_total", outcome="granted"), 1)
+        self.assertGreaterEqual(grew("marquee_holds_total", outcome="taken"), 1)
+        self.assertGreaterEqual(grew("marquee_orders_total", outcome="created"), 1)
+        self.assertGreaterEqual(grew("marquee_orders_total", outcome="confirmed"), 1)
+        self.assertGreater(grew("marquee_pg_statements_total"), 0)
+        self.assertGreater(grew("marquee_redis_commands_total"), 0)
+        self.assertGreaterEqual(sample(after, "marquee_http_requests_in_flight"), 1)  # the scrape itself
+        for family in ("marquee_outbox_backlog", "marquee_outbox_oldest_undelivered_seconds", "marquee_outbox_dead",
+                       "marquee_pg_errors_total", "marquee_redis_errors_total", "marquee_pg_pool_wait_seconds"):
+            self.assertIn(f"# TYPE {family} ", after)
+
+    @unittest.skipUnless(shutil.which("promtool"), "promtool (Debian's prometheus package) is not installed")
+    def test_promtool_accepts_the_metrics_and_the_alert_rules(self):
+        self.book(self.buyer(), self.new_show()["showId"], ["B2"])
+        r = subprocess.run(["promtool", "check", "metrics"], input=self.scrape(), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        rules = os.path.join(ROOT, "deploy", "alerts.yml")
+        r = subprocess.run(["promtool", "check", "rules", rules], capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
