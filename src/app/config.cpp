@@ -104,15 +104,15 @@ void check_one_sink(const std::string& sink) {
     }
     if (sink.rfind("webhook:", 0) == 0) {
         auto url = boost::urls::parse_uri(sink.substr(8));
-        if (url && !url->host().empty()) {
-            std::string host(url->host());
-            bool local = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
-            if (url->scheme() == "https" || (url->scheme() == "http" && local)) return;
-        }
+        if (!url || url->host().empty()) throw std::invalid_argument("NOTIFY_SINK: a webhook needs a URL, webhook:https://host/path");
+        std::string host(url->host());
+        bool local = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
+        if (url->scheme() == "https" || (url->scheme() == "http" && local)) return;
+        throw std::invalid_argument("NOTIFY_SINK: a webhook must use https (plain http only to 127.0.0.1 or localhost)");
     }
+    // (Not the value itself: a URL may carry credentials, and this goes to the log.)
     throw std::invalid_argument("NOTIFY_SINK must be log, file:/absolute/path, smtp://host:port or "
-                                "webhook:https://host/path (http only to 127.0.0.1 or localhost), or several of "
-                                "them comma-separated, got '" + sink + "'");
+                                "webhook:https://host/path, or several of them comma-separated");
 }
 
 void check_notify_sink(const std::string& spec, const std::string& webhook_secret) {

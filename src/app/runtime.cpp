@@ -50,6 +50,14 @@ int run(const Config& config, RunMode mode) {
                               [&server_state] { return static_cast<double>(server_state.in_flight.load()); });
     metrics::registry().gauge("marquee_http_open_connections", "Client connections open now (live seat maps included)",
                               [&server_state] { return static_cast<double>(server_state.open_connections.load()); });
+    // (They read server_state: they must not outlive it.)
+    struct ForgetGauges {
+        ~ForgetGauges() {
+            metrics::registry().gauge("marquee_http_requests_in_flight", "Requests being served now", [] { return 0.0; });
+            metrics::registry().gauge("marquee_http_open_connections",
+                                      "Client connections open now (live seat maps included)", [] { return 0.0; });
+        }
+    } forget_gauges;
     const bool serve_api = mode != RunMode::JobsOnly;
     const int thread_count = serve_api ? config.threads : 1;
     jobs::HealthState health(static_cast<std::size_t>(thread_count));

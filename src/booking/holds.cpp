@@ -11,7 +11,7 @@
 namespace marquee::booking {
 
 namespace {
-// Hold requests that reached the seat scripts, by what they got (docs/operations.md).
+// New holds (chosen seats or best available) as the seat scripts answered them (docs/operations.md).
 void count_hold(SeatStore::Outcome::Kind kind) {
     using Kind = SeatStore::Outcome::Kind;
     static constexpr std::array<const char*, 8> kOutcomes{"granted", "taken", "not_bookable", "not_found",
@@ -22,7 +22,7 @@ void count_hold(SeatStore::Outcome::Kind kind) {
         std::array<metrics::Counter*, kOutcomes.size()> all{};
         for (std::size_t i = 0; i < all.size(); ++i)
             all[i] = &metrics::registry().counter("marquee_holds_total",
-                                                  "Hold requests answered by the seat scripts, by outcome",
+                                                  "New holds asked for, by what the seat scripts answered",
                                                   std::string("outcome=\"") + kOutcomes[i] + "\"");
         return all;
     }();
@@ -32,7 +32,6 @@ void count_hold(SeatStore::Outcome::Kind kind) {
 
 Hold granted_or_throw(SeatStore::Outcome out) {
     using Kind = SeatStore::Outcome::Kind;
-    count_hold(out.kind);
     switch (out.kind) {
         case Kind::Ok: return std::move(out.hold);
         case Kind::Taken: throw lifecycle::seats_unavailable(out.taken);
@@ -69,6 +68,7 @@ boost::asio::awaitable<Hold> Holds::create(const ShowInfo& show, const UserId& u
     require_bookable(show);
     auto out = co_await seats_.create_hold(show, user, seats, hold_ttl_seconds_, admission);
     out.hold.show = show.show_id;  // (named in a refusal's message)
+    count_hold(out.kind);
     co_return granted_or_throw(std::move(out));
 }
 
@@ -81,6 +81,7 @@ boost::asio::awaitable<Hold> Holds::create_best(const ShowInfo& show, const User
         if (!seat_type || row.seat_type == *seat_type) rows.push_back(&row);
     auto out = co_await seats_.create_best_hold(show, user, quantity, rows, hold_ttl_seconds_, admission);
     out.hold.show = show.show_id;
+    count_hold(out.kind);
     if (out.kind == SeatStore::Outcome::Kind::NoneFree)
         throw ApiError::conflict("SEATS_UNAVAILABLE", "no " + std::to_string(quantity) + " adjacent free " +
                                                           (seat_type ? *seat_type + " " : std::string()) +

@@ -1,6 +1,6 @@
 #include "common/metrics.hpp"
 
-#include <cstdio>
+#include <charconv>
 
 namespace marquee::metrics {
 
@@ -12,10 +12,11 @@ std::string braces(const std::string& labels, const std::string& more = "") {
     return all.empty() ? "" : "{" + all + "}";
 }
 
+// The shortest text that reads back as the same double (a sum of seconds after weeks keeps its ms).
 std::string number(double v) {
     char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    return buf;
+    auto r = std::to_chars(buf, buf + sizeof buf, v);
+    return std::string(buf, r.ptr);
 }
 
 }  // namespace

@@ -122,7 +122,7 @@ public:
         add("User-Agent: Marquee-Webhooks/1");
         add("X-Marquee-Event: " + one_line(event_type));
         add("X-Marquee-Event-Id: " + one_line(event_id));
-        add("X-Marquee-Signature: " + webhook_signature(secret_, static_cast<long long>(std::time(nullptr)), payload_json));
+        add("X-Marquee-Signature: " + webhook_signature(secret_, static_cast<long long>(std::time(nullptr)), event_id, payload_json));
         curl_easy_setopt(curl, CURLOPT_URL, url_.c_str());
         curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, payload_json.data());
@@ -241,9 +241,10 @@ std::vector<std::string> sink_specs(const std::string& spec) {
     }
 }
 
-std::string webhook_signature(const std::string& secret, long long unix_seconds, const std::string& body) {
+std::string webhook_signature(const std::string& secret, long long unix_seconds, const std::string& event_id,
+                              const std::string& body) {
     std::string t = std::to_string(unix_seconds);
-    std::string mac = auth::hmac_sha256(secret, t + "." + body);
+    std::string mac = auth::hmac_sha256(secret, t + "." + event_id + "." + body);
     static const char* hex = "0123456789abcdef";
     std::string out = "t=" + t + ",v1=";
     for (unsigned char c : mac) {

@@ -27,8 +27,10 @@ std::unique_ptr<NotificationSink> make_sink(const std::string& spec, const std::
 std::vector<std::string> sink_specs(const std::string& spec);
 
 // The X-Marquee-Signature header of a webhook: "t=<unix seconds>,v1=<hex HMAC-SHA256 of
-// "<t>.<body>" under the secret>" (docs/api-notes.md, "Webhooks").
-std::string webhook_signature(const std::string& secret, long long unix_seconds, const std::string& body);
+// "<t>.<event id>.<body>" under the secret>" (docs/api-notes.md, "Webhooks"): the event id (the
+// receiver's dedupe key) is signed too, so a captured delivery cannot be replayed under another id.
+std::string webhook_signature(const std::string& secret, long long unix_seconds, const std::string& event_id,
+                              const std::string& body);
 
 // The e-mail a person receives for an event: headers and a plain-text body.
 std::string compose_email(const std::string& event_type, const boost::json::object& payload, const std::string& from);

@@ -102,6 +102,7 @@ void Connection::reset(const std::string& why) {
 asio::awaitable<void> Connection::open_connection() {
     state_ = State::Connecting;
     auto fail = [&](const std::string& why) {
+        connection_errors.add();
         down_until_ = Clock::now() + kReconnectBackoff;
         state_ = State::Disconnected;
         for (Waiter* w : connect_waiters_) {

@@ -8,7 +8,7 @@ import subprocess
 import unittest
 import uuid
 
-from harness import ROOT, BookingSteps, ServerTestCase
+from harness import ROOT, BookingSteps, ServerTestCase, psql
 
 
 def sample(text, name, **labels):
@@ -53,17 +53,26 @@ class MetricsTest(BookingSteps, ServerTestCase):
         self.assertGreaterEqual(grew("marquee_http_request_duration_seconds_count", route="/api/v1/holds", method="POST"), 2)
         self.assertGreaterEqual(grew("marquee_holds_total", outcome="granted"), 1)
         self.assertGreaterEqual(grew("marquee_holds_total", outcome="taken"), 1)
+        # A full house asked for best seats: none free.
+        tiny = self.new_show(rows=1, seats=1)["showId"]
+        self.assertEqual(self.hold(self.buyer(), tiny, ["A1"]).status, 201)
+        r = self.call("POST", "/api/v1/holds", {"showId": tiny, "quantity": 1, "best": True}, token=self.buyer())
+        self.assertEqual(r.status, 409, r)
+        self.assertGreaterEqual(sample(self.scrape(), "marquee_holds_total", outcome="none_free"), 1)
         self.assertGreaterEqual(grew("marquee_orders_total", outcome="created"), 1)
         self.assertGreaterEqual(grew("marquee_orders_total", outcome="confirmed"), 1)
         self.assertGreater(grew("marquee_pg_statements_total"), 0)
         self.assertGreater(grew("marquee_redis_commands_total"), 0)
         self.assertGreaterEqual(sample(after, "marquee_http_requests_in_flight"), 1)  # the scrape itself
+        self.assertGreaterEqual(sample(after, "marquee_outbox_backlog"), 0)
+        self.assertEqual(sample(after, "marquee_outbox_dead"),
+                         float(psql("SELECT count(*) FROM outbox WHERE dead_at IS NOT NULL")))
         for family in ("marquee_outbox_backlog", "marquee_outbox_oldest_undelivered_seconds", "marquee_outbox_dead",
                        "marquee_pg_errors_total", "marquee_redis_errors_total", "marquee_pg_pool_wait_seconds"):
             self.assertIn(f"# TYPE {family} ", after)
 
-    @unittest.skipUnless(shutil.which("promtool"), "promtool (Debian's prometheus package) is not installed")
     def test_promtool_accepts_the_metrics_and_the_alert_rules(self):
+        self.assertTrue(shutil.which("promtool"), "promtool missing: ./test.sh installs Debian's prometheus package")
         self.book(self.buyer(), self.new_show()["showId"], ["B2"])
         r = subprocess.run(["promtool", "check", "metrics"], input=self.scrape(), capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)

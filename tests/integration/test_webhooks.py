@@ -22,7 +22,7 @@ class Receiver:
     the first `fail_first` deliveries (HTTP 500) to see them retried."""
 
     def __init__(self, fail_first=0):
-        self.accepted, self.refused, self.bad = [], 0, []
+        self.accepted, self.refused_ids, self.bad = [], [], []
         self.fail_first = fail_first
         receiver = self
 
@@ -30,13 +30,15 @@ class Receiver:
             def do_POST(self):
                 body = self.rfile.read(int(self.headers["Content-Length"]))
                 signature = dict(part.split("=", 1) for part in self.headers["X-Marquee-Signature"].split(","))
-                expected = hmac.new(SECRET.encode(), f"{signature['t']}.".encode() + body, hashlib.sha256).hexdigest()
+                event_id = self.headers["X-Marquee-Event-Id"]
+                signed = f"{signature['t']}.{event_id}.".encode() + body
+                expected = hmac.new(SECRET.encode(), signed, hashlib.sha256).hexdigest()
                 fresh = abs(time.time() - int(signature["t"])) < 300
                 if not hmac.compare_digest(expected, signature["v1"]) or not fresh:
                     receiver.bad.append(self.headers["X-Marquee-Signature"])
                     self.send_response(400)
-                elif receiver.refused < receiver.fail_first:
-                    receiver.refused += 1
+                elif len(receiver.refused_ids) < receiver.fail_first:
+                    receiver.refused_ids.append(event_id)
                     self.send_response(500)
                 else:
                     receiver.accepted.append((self.headers["X-Marquee-Event-Id"], self.headers["X-Marquee-Event"],
@@ -93,13 +95,13 @@ class WebhookTest(BookingSteps, ApiHelpers, unittest.TestCase):
         self.assertTrue(wait_for(lambda: receiver.accepted, timeout=20))
         event_id, kind, body = receiver.accepted[0]
         self.assertEqual((kind, body["orderId"]), ("order.created", order["orderId"]))
-        self.assertEqual(receiver.refused, 1)
+        self.assertEqual(receiver.refused_ids, [event_id])  # the retry carries the refused delivery's id
         self.assertRegex(event_id, r"^\d+$")
 
     def test_configuration_is_checked(self):
         import subprocess
         from harness import MARQUEE_BIN
-        for sink, secret, wanted in [("webhook:http://example.com/hook", SECRET, "https"),
+        for sink, secret, wanted in [("webhook:http://example.com/hook", SECRET, "must use https"),
                                      ("webhook:https://example.com/hook", "short", "WEBHOOK_SECRET"),
                                      ("log,nonsense", SECRET, "NOTIFY_SINK")]:
             env = {**os.environ, "NOTIFY_SINK": sink, "WEBHOOK_SECRET": secret}
