@@ -103,7 +103,8 @@ void check_one_sink(const std::string& sink) {
         if (url && !url->host().empty()) return;
     }
     if (sink.rfind("webhook:", 0) == 0) {
-        auto url = boost::urls::parse_uri(sink.substr(8));
+        std::string target = sink.substr(8);  // (named: the parsed view points into it)
+        auto url = boost::urls::parse_uri(target);
         if (!url || url->host().empty()) throw std::invalid_argument("NOTIFY_SINK: a webhook needs a URL, webhook:https://host/path");
         std::string host(url->host());
         bool local = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
