@@ -37,6 +37,14 @@ constexpr std::chrono::seconds kShutdownGrace{10};
 // would lose a request sent just as the close happened — one a gateway cannot retry if it is a POST.
 constexpr std::chrono::milliseconds kIdleDrain{2000};
 
+// marquee_http_requests_in_flight and _open_connections, read from `state` (0 without one).
+void publish_connection_gauges(const http::ServerState* state) {
+    metrics::registry().gauge("marquee_http_requests_in_flight", "Requests being served now",
+                              [state] { return state ? static_cast<double>(state->in_flight.load()) : 0.0; });
+    metrics::registry().gauge("marquee_http_open_connections", "Client connections open now (live seat maps included)",
+                              [state] { return state ? static_cast<double>(state->open_connections.load()) : 0.0; });
+}
+
 }  // namespace
 
 int run(const Config& config, RunMode mode) {
@@ -46,17 +54,10 @@ int run(const Config& config, RunMode mode) {
 
     redis::ServerClock clock{std::chrono::milliseconds(config.clock_skew_ms)};
     http::ServerState server_state;
-    metrics::registry().gauge("marquee_http_requests_in_flight", "Requests being served now",
-                              [&server_state] { return static_cast<double>(server_state.in_flight.load()); });
-    metrics::registry().gauge("marquee_http_open_connections", "Client connections open now (live seat maps included)",
-                              [&server_state] { return static_cast<double>(server_state.open_connections.load()); });
-    // (They read server_state: they must not outlive it.)
+    publish_connection_gauges(&server_state);
+    // (The gauges read server_state: they must not outlive it.)
     struct ForgetGauges {
-        ~ForgetGauges() {
-            metrics::registry().gauge("marquee_http_requests_in_flight", "Requests being served now", [] { return 0.0; });
-            metrics::registry().gauge("marquee_http_open_connections",
-                                      "Client connections open now (live seat maps included)", [] { return 0.0; });
-        }
+        ~ForgetGauges() { publish_connection_gauges(nullptr); }
     } forget_gauges;
     const bool serve_api = mode != RunMode::JobsOnly;
     const int thread_count = serve_api ? config.threads : 1;

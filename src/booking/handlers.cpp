@@ -119,21 +119,19 @@ Reply join_queue(Booking& b, RequestContext& ctx) {
 }
 
 Reply poll_queue(Booking& b, RequestContext& ctx) {
-    std::string ticket(ctx.param("ticket"));
-    ShowId show_id = b.room.ticket_show(ticket, ctx.caller().user_id);
-    auto show = co_await b.shows.require(show_id);
+    auto ticket = b.room.open_ticket(std::string(ctx.param("ticket")), ctx.caller().user_id);
+    auto show = co_await b.shows.require(ticket.show);
     auto place = co_await b.room.poll(*show, ticket, ctx.caller().user_id);
-    co_return http::json_response(200, render_queue_place(show_id, place));
+    co_return http::json_response(200, render_queue_place(ticket.show, place));
 }
 
 Reply leave_queue(Booking& b, RequestContext& ctx) {
-    std::string ticket(ctx.param("ticket"));
-    ShowId show_id = b.room.ticket_show(ticket, ctx.caller().user_id);
-    auto show = co_await b.shows.require(show_id);
+    auto ticket = b.room.open_ticket(std::string(ctx.param("ticket")), ctx.caller().user_id);
+    auto show = co_await b.shows.require(ticket.show);
     co_await b.room.leave(*show, ticket, ctx.caller().user_id);
     std::string body;
     JsonWriter w(body);
-    w.begin_object().field("showId", show_id).field("status", "LEFT").end_object();
+    w.begin_object().field("showId", ticket.show).field("status", "LEFT").end_object();
     co_return http::json_response(200, std::move(body));
 }
 

@@ -4,8 +4,6 @@
 #include "booking/seat_store.hpp"
 #include "common/errors.hpp"
 #include "common/metrics.hpp"
-
-#include <array>
 #include "redis/server_clock.hpp"
 
 namespace marquee::booking {
@@ -13,19 +11,11 @@ namespace marquee::booking {
 namespace {
 // New holds (chosen seats or best available) as the seat scripts answered them (docs/operations.md).
 void count_hold(SeatStore::Outcome::Kind kind) {
-    using Kind = SeatStore::Outcome::Kind;
-    static constexpr std::array<const char*, 8> kOutcomes{"granted", "taken", "not_bookable", "not_found",
-                                                          "wrong_state", "claimed", "none_free", "admission_refused"};
-    static_assert(static_cast<std::size_t>(Kind::AdmissionRefused) + 1 == kOutcomes.size());
-    // Looked up once: the registry's lookup takes a lock, the hot path only an atomic add.
-    static const auto counters = [] {
-        std::array<metrics::Counter*, kOutcomes.size()> all{};
-        for (std::size_t i = 0; i < all.size(); ++i)
-            all[i] = &metrics::registry().counter("marquee_holds_total",
-                                                  "New holds asked for, by what the seat scripts answered",
-                                                  std::string("outcome=\"") + kOutcomes[i] + "\"");
-        return all;
-    }();
+    // In the order of SeatStore::Outcome::Kind.
+    static const auto counters = metrics::registry().counters(
+        "marquee_holds_total", "New holds asked for, by what the seat scripts answered", "outcome",
+        {"granted", "taken", "not_bookable", "not_found", "wrong_state", "claimed", "none_free", "admission_refused"});
+    static_assert(static_cast<std::size_t>(SeatStore::Outcome::Kind::AdmissionRefused) == 7);
     counters[static_cast<std::size_t>(kind)]->add();
 }
 }  // namespace
@@ -67,7 +57,6 @@ boost::asio::awaitable<Hold> Holds::create(const ShowInfo& show, const UserId& u
                                            const std::string& admission) {
     require_bookable(show);
     auto out = co_await seats_.create_hold(show, user, seats, hold_ttl_seconds_, admission);
-    out.hold.show = show.show_id;  // (named in a refusal's message)
     count_hold(out.kind);
     co_return granted_or_throw(std::move(out));
 }
@@ -80,7 +69,6 @@ boost::asio::awaitable<Hold> Holds::create_best(const ShowInfo& show, const User
     for (const auto& row : show.rows)
         if (!seat_type || row.seat_type == *seat_type) rows.push_back(&row);
     auto out = co_await seats_.create_best_hold(show, user, quantity, rows, hold_ttl_seconds_, admission);
-    out.hold.show = show.show_id;
     count_hold(out.kind);
     if (out.kind == SeatStore::Outcome::Kind::NoneFree)
         throw ApiError::conflict("SEATS_UNAVAILABLE", "no " + std::to_string(quantity) + " adjacent free " +

@@ -110,11 +110,12 @@ std::string render_room(const ShowId& show, const WaitingRoom::Room& room) {
     w.field("enabled", s.enabled);
     w.field("on", room.on);
     if (s.admit_per_second) w.field("admitPerSecond", s.admit_per_second);
-    else w.key("admitPerSecond").raw("null");
-    if (s.opens_at) w.field("opensAt", format_utc(*s.opens_at));
-    else w.key("opensAt").raw("null");
+    else w.key("admitPerSecond").null();
+    std::optional<std::string> opens_at;
+    if (s.opens_at) opens_at = format_utc(*s.opens_at);
+    w.optional_string("opensAt", opens_at);
     if (s.auto_above_per_second) w.field("autoAbovePerSecond", *s.auto_above_per_second);
-    else w.key("autoAbovePerSecond").raw("null");
+    else w.key("autoAbovePerSecond").null();
     w.field("admissionTtlSeconds", s.admission_ttl_seconds);
     w.field("waiting", room.waiting);
     w.field("admitted", room.admitted);

@@ -123,6 +123,15 @@ void expect_array(const redis::Value& reply) {
         throw BackendUnavailable("a seat script returned an unexpected reply");
 }
 
+// A script's ADMISSION_… answer (the waiting room's, lua/prelude.lua room_refusal).
+SeatStore::Outcome admission_refused(const std::string& verdict, const ShowId& show) {
+    SeatStore::Outcome out;
+    out.kind = SeatStore::Outcome::Kind::AdmissionRefused;
+    out.admission_refusal = verdict;
+    out.hold.show = show;  // (named in the refusal's message)
+    return out;
+}
+
 SeatStore::Outcome taken_outcome(const redis::Value& reply, const ShowInfo& show) {
     SeatStore::Outcome out;
     out.kind = SeatStore::Outcome::Kind::Taken;
@@ -201,12 +210,10 @@ std::optional<SeatStore::Outcome> SeatStore::refusal_of(const redis::Value& repl
     const std::string& verdict = word(reply, 0);
     if (verdict == "OK") return std::nullopt;
     if (verdict == "TAKEN") return taken_outcome(reply, show);
+    if (verdict.starts_with("ADMISSION_")) return admission_refused(verdict, show.show_id);
     Outcome out;
     if (verdict == "NONE") {
         out.kind = Outcome::Kind::NoneFree;
-    } else if (verdict.starts_with("ADMISSION_")) {
-        out.kind = Outcome::Kind::AdmissionRefused;
-        out.admission_refusal = verdict;
     } else {
         // REBUILD twice: the show vanished from PostgreSQL in between; nothing can be booked.
         out.kind = Outcome::Kind::NotBookable;
@@ -348,11 +355,7 @@ SeatStore::Outcome SeatStore::outcome_of(const redis::Value& reply, const HoldId
     else if (verdict == "NOT_FOUND") out.kind = Outcome::Kind::NotFound;
     else if (verdict == "NOT_BOOKABLE") out.kind = Outcome::Kind::NotBookable;
     else if (verdict == "CLAIMED") out.kind = Outcome::Kind::Claimed;
-    else if (verdict.starts_with("ADMISSION_")) {
-        out.kind = Outcome::Kind::AdmissionRefused;
-        out.admission_refusal = verdict;
-        out.hold.show = show;
-    }
+    else if (verdict.starts_with("ADMISSION_")) out = admission_refused(verdict, show);
     else {
         out.kind = verdict == "OK" ? Outcome::Kind::Ok : Outcome::Kind::WrongState;
         out.hold = read_hold(word(reply, 1), hold, show, clock_.now_ms());

@@ -2,7 +2,6 @@
 
 #include "common/metrics.hpp"
 
-#include <array>
 #include <cctype>
 
 #include "booking/lifecycle.hpp"
@@ -42,27 +41,24 @@ bool needs_resync(const SeatStore::RedisSeatState& redis, std::int64_t pg_versio
 namespace {
 // Every order's creation and change of status passes through here (after PostgreSQL committed it),
 // so here they are counted (docs/operations.md): marquee_orders_total by outcome.
-marquee::metrics::Counter& order_counter(std::string_view outcome) {
-    std::string label = "outcome=\"";
-    for (char c : outcome) label += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return marquee::metrics::registry().counter("marquee_orders_total",
-                                                "Orders created, and orders that reached a status", label + "\"");
-}
-
-void count_created() {
-    static auto& created = order_counter("created");
-    created.add();
-}
-
-// Looked up once: the registry's lookup takes a lock, the hot path only an atomic add.
-void count_status(OrderStatus status) {
+// marquee_orders_total{outcome=…}: "created", then each status's name in lower case, in enum order.
+const std::vector<marquee::metrics::Counter*>& order_counters() {
     static const auto counters = [] {
-        std::array<marquee::metrics::Counter*, kOrderStatusNames.names.size()> all{};
-        for (std::size_t i = 0; i < all.size(); ++i) all[i] = &order_counter(to_string(static_cast<OrderStatus>(i)));
-        return all;
+        std::vector<std::string> outcomes{"created"};
+        for (auto name : kOrderStatusNames.names) {
+            std::string lower(name);
+            for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            outcomes.push_back(std::move(lower));
+        }
+        return marquee::metrics::registry().counters("marquee_orders_total",
+                                                     "Orders created, and orders that reached a status", "outcome",
+                                                     outcomes);
     }();
-    counters[static_cast<std::size_t>(status)]->add();
+    return counters;
 }
+
+void count_created() { order_counters()[0]->add(); }
+void count_status(OrderStatus status) { order_counters()[1 + static_cast<std::size_t>(status)]->add(); }
 }  // namespace
 
 boost::asio::awaitable<void> SeatSync::order_created(const Hold& hold, const Order& order) {

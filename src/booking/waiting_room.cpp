@@ -142,27 +142,23 @@ boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::join(const ShowInfo& sho
     co_return place_of(show.show_id, user, std::move(state));
 }
 
-ShowId WaitingRoom::ticket_show(const std::string& ticket, const UserId& user) const {
+WaitingRoom::Ticket WaitingRoom::open_ticket(const std::string& ticket, const UserId& user) const {
     auto pass = read_pass(kTicketPass, ticket, secret_);
     if (!pass || pass->user != user) throw ApiError::not_found("queue ticket not found");
-    return pass->show;
+    return Ticket{pass->show, pass->number};
 }
 
-boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::poll(const ShowInfo& show, const std::string& ticket,
+boost::asio::awaitable<WaitingRoom::Place> WaitingRoom::poll(const ShowInfo& show, const Ticket& ticket,
                                                              const UserId& user) {
-    auto pass = read_pass(kTicketPass, ticket, secret_);
-    if (!pass || pass->user != user || pass->show != show.show_id) throw ApiError::not_found("queue ticket not found");
     auto state = co_await seats_.room_queue(show, user, SeatStore::QueueAction::Poll, kPlaceTtl);
     // The ticket speaks for one place: a newer place of the same user (joined again) is not it.
-    if (state.kind != SeatStore::QueueState::Kind::Open && state.number != pass->number)
+    if (state.kind != SeatStore::QueueState::Kind::Open && state.number != ticket.place)
         state.kind = SeatStore::QueueState::Kind::Gone;
-    co_return place_of(pass->show, user, std::move(state));
+    co_return place_of(show.show_id, user, std::move(state));
 }
 
-boost::asio::awaitable<void> WaitingRoom::leave(const ShowInfo& show, const std::string& ticket, const UserId& user) {
-    auto pass = read_pass(kTicketPass, ticket, secret_);
-    if (!pass || pass->user != user || pass->show != show.show_id) throw ApiError::not_found("queue ticket not found");
-    co_await seats_.room_queue(show, user, SeatStore::QueueAction::Leave, kPlaceTtl, pass->number);
+boost::asio::awaitable<void> WaitingRoom::leave(const ShowInfo& show, const Ticket& ticket, const UserId& user) {
+    co_await seats_.room_queue(show, user, SeatStore::QueueAction::Leave, kPlaceTtl, ticket.place);
 }
 
 std::string WaitingRoom::admission_number(const std::optional<std::string>& admission, const ShowId& show,

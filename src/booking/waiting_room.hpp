@@ -59,13 +59,19 @@ public:
         int poll_after_seconds = 0;
     };
     boost::asio::awaitable<Place> join(const ShowInfo& show, const UserId& user);
-    // The place a ticket stands for: 404 for a ticket that is not the caller's (or not ours at
-    // all), 410 QUEUE_PLACE_EXPIRED for a place given up or replaced by a newer one.
-    boost::asio::awaitable<Place> poll(const ShowInfo& show, const std::string& ticket, const UserId& user);
-    // Gives the place up (and an admission not used yet).
-    boost::asio::awaitable<void> leave(const ShowInfo& show, const std::string& ticket, const UserId& user);
-    // The show a ticket is for (404 as poll would answer).
-    ShowId ticket_show(const std::string& ticket, const UserId& user) const;
+
+    // A queue ticket, its signature checked: the show and the place it stands for.
+    struct Ticket {
+        ShowId show;
+        std::int64_t place = 0;
+    };
+    // 404 for a ticket that is not the caller's (or not the server's at all).
+    Ticket open_ticket(const std::string& ticket, const UserId& user) const;
+    // The place a ticket stands for (`show` is the ticket's): 410 QUEUE_PLACE_EXPIRED for a place
+    // given up or replaced by a newer one.
+    boost::asio::awaitable<Place> poll(const ShowInfo& show, const Ticket& ticket, const UserId& user);
+    // Gives the ticket's place up (and an admission not used yet); a newer place of the user stays.
+    boost::asio::awaitable<void> leave(const ShowInfo& show, const Ticket& ticket, const UserId& user);
 
     // The admission a hold passes to its script: its number; "" for none; "!INVALID" for one that
     // is not the API's, or is another user's or show's; "!EXPIRED". The script refuses those only

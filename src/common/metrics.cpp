@@ -78,6 +78,14 @@ Counter& Registry::counter(const std::string& name, const std::string& help, con
     return *e.counter;
 }
 
+std::vector<Counter*> Registry::counters(const std::string& name, const std::string& help, const std::string& label,
+                                        const std::vector<std::string>& values) {
+    std::vector<Counter*> out;
+    out.reserve(values.size());
+    for (const auto& value : values) out.push_back(&counter(name, help, label + "=\"" + value + "\""));
+    return out;
+}
+
 Histogram& Registry::histogram(const std::string& name, const std::string& help, const std::string& labels) {
     Entry& e = find_or_add(name, help, "histogram", labels);
     std::lock_guard lock(mutex_);

@@ -51,6 +51,10 @@ public:
     // The same name and labels give the same metric. `labels`: Prometheus label pairs without braces,
     // e.g. `outcome="granted"` (or "" for none).
     Counter& counter(const std::string& name, const std::string& help, const std::string& labels = "");
+    // One counter for each of `values` of the label `label` (outcome="granted", …), in that order: the
+    // caller keeps them and bumps them on its hot path without the registry's lock.
+    std::vector<Counter*> counters(const std::string& name, const std::string& help, const std::string& label,
+                                   const std::vector<std::string>& values);
     Histogram& histogram(const std::string& name, const std::string& help, const std::string& labels = "");
     StatusCounters& statuses(const std::string& name, const std::string& help, const std::string& labels);
     // A gauge read when rendered (e.g. requests in flight).
