@@ -154,15 +154,21 @@ redis_cluster_url() {
 start_redis_node() {
   local port=$1 dir
   dir="$(cluster_dir)/redis-$port"
-  redis-cli -p "$port" ping >/dev/null 2>&1 && return 0
+  if redis-cli -p "$port" ping >/dev/null 2>&1; then
+    wait_until 30 redis_answers "$port" || die "Redis on $port is still loading its data after 30 s"
+    return 0
+  fi
   cluster_mkdir "$dir"
   as_pg redis-server --port "$port" --bind 127.0.0.1 --daemonize yes --dir "$dir" \
     --pidfile "$dir/redis.pid" --logfile "$dir/redis.log" \
     --cluster-enabled yes --cluster-config-file nodes.conf --cluster-node-timeout 1000 \
     --cluster-require-full-coverage no --repl-diskless-sync-delay 0 \
     --appendonly yes --appendfsync everysec --save ""
-  wait_until 10 redis-cli -p "$port" ping || die "Redis on $port did not start; see $dir/redis.log"
+  # Up is not enough: while it reads its append-only file a node answers LOADING to everything,
+  # and forming or joining the cluster then fails.
+  wait_until 30 redis_answers "$port" || die "Redis on $port did not start; see $dir/redis.log"
 }
+redis_answers() { [[ "$(redis-cli -p "$1" ping 2>/dev/null)" == PONG ]]; }
 
 redis_cluster_info() { redis-cli -p "$1" cluster info 2>/dev/null | tr -d '\r'; }
 redis_cluster_formed() { grep -qx 'cluster_slots_assigned:16384' <<<"$(redis_cluster_info "$1")"; }

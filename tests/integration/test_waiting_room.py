@@ -110,7 +110,7 @@ class WaitingRoomTest(ServerTestCase):
                                            "e": int(time.time() * 1000) + 60000})
         self.assertError(self.hold(alice, ["C1"], forged), 403, "ADMISSION_INVALID")
         # Expired.
-        expired = forged_pass("admission", {"s": self.show, "u": self.sub(alice), "n": 1, "e": int(time.time() * 1000) - 1})
+        expired = forged_pass("admission", {"s": self.show, "u": self.sub(alice), "n": 1, "e": int(time.time() * 1000) - 5000})
         self.assertError(self.hold(alice, ["C1"], expired), 403, "ADMISSION_EXPIRED")
         # Passes of another kind: her queue ticket, her token.
         self.assertError(self.hold(alice, ["C1"], self.join(alice)["ticket"]), 403, "ADMISSION_INVALID")
@@ -130,7 +130,7 @@ class WaitingRoomTest(ServerTestCase):
     def test_a_stale_admission_does_no_harm_once_the_room_is_off(self):
         self.room()
         me = self.person()
-        expired = forged_pass("admission", {"s": self.show, "u": self.sub(me), "n": 1, "e": int(time.time() * 1000) - 1})
+        expired = forged_pass("admission", {"s": self.show, "u": self.sub(me), "n": 1, "e": int(time.time() * 1000) - 5000})
         self.assertError(self.hold(me, ["D5"], expired), 403, "ADMISSION_EXPIRED")
         self.room(enabled=False)
         self.assertEqual(self.hold(me, ["D5"], expired).status, 201)
