@@ -2,6 +2,7 @@
 #include "app/config.hpp"
 #include "app/logging.hpp"
 #include "app/runtime.hpp"
+#include "app/worker.hpp"
 #include "auth/jwt.hpp"
 #include "catalog/demo_seed.hpp"
 #include "pg/migrations.hpp"
@@ -22,11 +23,12 @@ Usage:
   marquee seed-demo           load the demo catalogue (idempotent)
   marquee token --sub USER [--admin] [--ttl SECONDS] [--name NAME] [--email EMAIL]
                               print a signed JWT for local use
+  marquee routes              print the API's routes (METHOD /path), one per line
   marquee --help | --version
 
 Configuration comes from the environment: HOST, PORT, DATABASE_URL, REDIS_URL, JWT_SECRET, MARQUEE_ENV,
 HOLD_TTL_SECONDS, ORDER_TTL_SECONDS, MAX_SEATS_PER_HOLD, RATE_LIMIT_PER_MINUTE, NOTIFY_SINK,
-THREADS, PG_POOL_SIZE, LOG_LEVEL (see README.md).
+THREADS, PG_POOL_SIZE, WEB_DIR, LOG_LEVEL (see README.md).
 )";
 
 int usage_error(const std::string& message) {
@@ -116,6 +118,10 @@ int main(int argc, char** argv) {
             return 0;
         }
         if (command == "token") return token_command(config, argc, argv);
+        if (command == "routes") {
+            for (const auto& route : marquee::route_table(config)) std::cout << route << "\n";
+            return 0;
+        }
     } catch (const std::invalid_argument& e) {
         return usage_error(e.what());
     } catch (const std::exception& e) {

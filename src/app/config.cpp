@@ -5,12 +5,21 @@
 #include <boost/url/parse.hpp>
 
 #include <charconv>
+#include <filesystem>
 #include <stdexcept>
 #include <thread>
 
 namespace marquee {
 
 namespace {
+
+// build/marquee → web/ of the same checkout; an installed /usr/bin/marquee → /usr/web (set WEB_DIR).
+std::string default_web_dir() {
+    std::error_code ec;
+    auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+    if (ec) return "web";
+    return (exe.parent_path().parent_path() / "web").string();
+}
 
 constexpr const char* kDevJwtSecret = "marquee-dev-secret-change-me";
 
@@ -194,6 +203,8 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
         c.outbox_max_attempts = static_cast<int>(parse_int("OUTBOX_MAX_ATTEMPTS", v, 1, 1000));
     if (const char* v = getenv("OUTBOX_LEASE_SECONDS"))
         c.outbox_lease_seconds = static_cast<int>(parse_int("OUTBOX_LEASE_SECONDS", v, 10, 86400));
+    if (const char* v = getenv("WEB_DIR"); v && *v) c.web_dir = v;
+    else c.web_dir = default_web_dir();
     if (const char* v = getenv("THREADS")) c.threads = parse_int("THREADS", v, 1, 256);
     if (const char* v = getenv("PG_POOL_SIZE")) c.pg_pool_size = parse_int("PG_POOL_SIZE", v, 1, 64);
     if (const char* v = getenv("MARQUEE_CLOCK_SKEW_MS"))

@@ -42,6 +42,9 @@ struct Config {
     // How long a jobs process holds the notifications it claimed (OUTBOX_LEASE_SECONDS): those of a
     // process that died are delivered by another once it runs out (at least once, never lost).
     int outbox_lease_seconds = 600;
+    // WEB_DIR: the browser app's files, served at / (default: web/ beside the folder of the executable,
+    // the repository's own when run from a build).
+    std::string web_dir;
     int threads = 1;
     // Connections each I/O thread may open to PostgreSQL (PG_POOL_SIZE).
     int pg_pool_size = 8;

@@ -63,10 +63,12 @@ int run(const Config& config, RunMode mode) {
     const int thread_count = serve_api ? config.threads : 1;
     jobs::HealthState health(static_cast<std::size_t>(thread_count));
 
+    std::shared_ptr<const web::StaticSite> site;
+    if (serve_api) site = web::StaticSite::load(config.web_dir, config.development);
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<http::Server::Worker> server_workers;
     for (int i = 0; i < thread_count; ++i) {
-        workers.push_back(std::make_unique<Worker>(config, health, clock));
+        workers.push_back(std::make_unique<Worker>(config, health, clock, site));
         Worker& w = *workers.back();
         server_workers.push_back({w.loop, w.router, w.access_log});
     }

@@ -3,6 +3,7 @@
 #include "common/json_writer.hpp"
 #include "jobs/dead_letters.hpp"
 #include "jobs/metrics_endpoint.hpp"
+#include "web/dev_sign_in.hpp"
 
 namespace marquee {
 
@@ -53,7 +54,8 @@ booking::BookingSettings booking_settings(const Config& c) {
 
 }  // namespace
 
-Worker::Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock)
+Worker::Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock,
+               std::shared_ptr<const web::StaticSite> site)
     : db(loop.get_executor(), config.database_url, config.pg_pool_size),
       replica_db(config.database_read_url
                      ? std::make_unique<pg::Pool>(loop.get_executor(), *config.database_read_url, config.pg_pool_size)
@@ -71,6 +73,15 @@ Worker::Worker(const Config& config, const jobs::HealthState& health, const redi
     booking::add_routes(router, booking);
     jobs::add_dead_letter_routes(router, db);
     jobs::add_metrics_route(router, db);
+    if (config.development) web::add_dev_sign_in_route(router, config.jwt_secret);
+    if (site) web::add_site_routes(router, std::move(site));
+}
+
+std::vector<std::string> route_table(const Config& config) {
+    jobs::HealthState health(1);
+    redis::ServerClock clock;
+    Worker worker(config, health, clock, std::make_shared<const web::StaticSite>());
+    return worker.router.route_names();
 }
 
 Worker::~Worker() {

@@ -10,6 +10,7 @@
 #include "pg/read_pool.hpp"
 #include "redis/client.hpp"
 #include "redis/server_clock.hpp"
+#include "web/static_site.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -30,7 +31,9 @@ public:
 // lock. Members are built in dependency order and destroyed in reverse.
 class Worker {
 public:
-    Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock);
+    // `site` (the web app's files, shared by all workers) may be null: no web app (the jobs process).
+    Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock,
+           std::shared_ptr<const web::StaticSite> site);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;
@@ -50,5 +53,9 @@ public:
     http::Router router;
     http::AccessLog access_log;
 };
+
+// Every route a `serve` process with this configuration answers, as "METHOD /pattern" (`marquee
+// routes`: what docs/openapi.yaml is checked against).
+std::vector<std::string> route_table(const Config& config);
 
 }  // namespace marquee

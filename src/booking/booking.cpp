@@ -7,6 +7,7 @@ Booking::Booking(boost::asio::any_io_executor executor, pg::Pool& db, pg::ReadPo
     : settings(settings_), shows(reads), seats(redis, db, clock),
       order_store(executor, db, settings.order_ttl_seconds), sync(seats),
       holds(seats, clock, settings.hold_ttl_seconds), orders(shows, seats, order_store, sync, redis),
-      room(db, seats, clock, settings.pass_secret), feeds(std::move(executor), seats) {}
+      room(db, seats, clock, settings.pass_secret), feeds(std::move(executor), seats),
+      overview(db, redis, seats) {}
 
 }  // namespace marquee::booking

@@ -6,6 +6,7 @@
 #include "booking/seat_store.hpp"
 #include "booking/seat_sync.hpp"
 #include "booking/show_info.hpp"
+#include "booking/show_overview.hpp"
 #include "booking/waiting_room.hpp"
 #include "http/router.hpp"
 
@@ -51,6 +52,7 @@ public:
     Orders orders;
     WaitingRoom room;
     SeatFeeds feeds;
+    ShowOverview overview;
 };
 
 // The seat map (docs/api.md §4), holds, orders, the waiting room and the admin show cancellation.

@@ -6,6 +6,9 @@
 #include "catalog/show_status.hpp"
 #include "common/errors.hpp"
 #include "common/input.hpp"
+#include "common/time.hpp"
+
+#include <charconv>
 
 namespace marquee::booking {
 
@@ -165,6 +168,37 @@ Reply admin_cancel_show(Booking& b, RequestContext& ctx) {
     co_return http::json_response(200, std::move(body));
 }
 
+// The operator's overview: a week from today (UTC) unless told otherwise.
+Reply admin_list_shows(Booking& b, RequestContext& ctx) {
+    constexpr std::int64_t kDefaultDays = 7, kMaxDays = 62;
+    const auto& request = ctx.request;
+    ShowOverviewQuery query;
+    auto today = static_cast<DayNumber>(now_epoch() / 86400);
+    query.from = input::query_date(request.query_param("from"), "from", today);
+    query.to = input::query_date(request.query_param("to"), "to", static_cast<DayNumber>(query.from + kDefaultDays));
+    input::check_date_range(query.from, query.to, kMaxDays);
+    query.limit = input::query_integer(request.query_param("limit"), "limit", 1, 200, 100);
+    if (auto text = request.query_param("cursor")) {
+        auto cursor = decode_cursor(*text);
+        std::int64_t start = 0;
+        bool readable = cursor.has_value();
+        if (readable) {
+            const std::string& key = cursor->sort_key;
+            auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), start);
+            readable = ec == std::errc() && end == key.data() + key.size();
+        }
+        if (!readable) throw ApiError::validation("cursor: not a cursor of this list");
+        query.after_start = start;
+        query.after_show = ShowId(input::path_uuid(cursor->id, "cursor"));
+    }
+    auto shows = co_await b.overview.page(query);
+    co_return http::json_response(
+        200, render_page<ShowOverviewRow>(
+                 shows, query.limit,
+                 [](const ShowOverviewRow& s) { return Cursor{std::to_string(s.start_epoch), s.show_id.str()}; },
+                 [](JsonWriter& w, const ShowOverviewRow& s) { write_show_overview(w, s); }));
+}
+
 }  // namespace
 
 void add_routes(http::Router& router, Booking& booking) {
@@ -181,6 +215,7 @@ void add_routes(http::Router& router, Booking& booking) {
     router.add(Method::Get, "/api/v1/orders/{orderId}", Access::User, http::with(booking, get_order));
     router.add(Method::Post, "/api/v1/orders/{orderId}/confirm-payment", Access::User, http::with(booking, confirm_payment));
     router.add(Method::Post, "/api/v1/orders/{orderId}/cancel", Access::User, http::with(booking, cancel_order));
+    router.add(Method::Get, "/api/v1/admin/shows", Access::Admin, http::with(booking, admin_list_shows));
     router.add(Method::Post, "/api/v1/admin/shows/{showId}/cancel", Access::Admin, http::with(booking, admin_cancel_show));
     router.add(Method::Post, "/api/v1/shows/{showId}/queue", Access::User, http::with(booking, join_queue));
     router.add(Method::Get, "/api/v1/queue/{ticket}", Access::User, http::with(booking, poll_queue));

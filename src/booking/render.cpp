@@ -56,6 +56,27 @@ std::string render_order(const Order& order) {
     return body;
 }
 
+void write_show_overview(JsonWriter& w, const ShowOverviewRow& s) {
+    w.begin_object();
+    w.field("showId", s.show_id);
+    w.field("date", s.date);
+    w.field("startTime", s.start_time);
+    w.field("endTime", s.end_time);
+    w.key("price").raw(s.price.to_json());
+    w.field("status", s.cancelled ? "CANCELLED" : "SCHEDULED");
+    w.field("started", s.started);
+    w.key("movie").begin_object().field("movieId", s.movie_id).field("title", s.movie_title).end_object();
+    w.key("theatre").begin_object().field("theatreId", s.theatre_id).field("name", s.theatre_name);
+    w.field("city", s.city).end_object();
+    w.key("screen").begin_object().field("screenId", s.screen_id).field("screenName", s.screen_name).end_object();
+    std::int64_t held = s.held();
+    w.key("seats").begin_object().field("total", s.total_seats).field("sold", s.sold).field("held", held);
+    w.field("available", std::max<std::int64_t>(0, s.total_seats - s.sold - held)).end_object();
+    w.key("revenue").raw(s.revenue.to_json());
+    w.field("ordersConfirmed", s.orders_confirmed);
+    w.end_object();
+}
+
 std::string render_seat_map(const ShowInfo& show, const LiveSeats& live) {
     std::string body;
     body.reserve(show.layout_json.size() + 256 + 6 * (live.held.size() + live.sold.size()));

@@ -8,22 +8,10 @@ namespace marquee::booking {
 
 namespace {
 
-bool plausible_email(std::string_view e) {
-    auto at = e.find('@');
-    if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos) return false;
-    std::string_view domain = e.substr(at + 1);
-    auto dot = domain.rfind('.');
-    if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size() || domain.find("..") != std::string_view::npos)
-        return false;
-    for (char c : e)
-        if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' || c == ';') return false;
-    return true;
-}
-
 Customer parse_customer(const input::Fields& f) {
     input::Fields c(f.object("customer"), "customer");
     Customer out{c.string("name", 1, 255), c.string("email", 3, 255), c.string("phone", 7, 16)};
-    if (!plausible_email(out.email)) c.fail("email", "must be an e-mail address like name@example.com");
+    if (!input::plausible_email(out.email)) c.fail("email", "must be an e-mail address like name@example.com");
     std::string_view digits = out.phone;
     if (!digits.empty() && digits.front() == '+') digits.remove_prefix(1);
     bool all_digits = std::all_of(digits.begin(), digits.end(), [](char ch) { return ch >= '0' && ch <= '9'; });

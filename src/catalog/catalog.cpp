@@ -33,6 +33,7 @@ void add_routes(http::Router& router, Catalog& catalog) {
 
     router.add(Method::Post, "/api/v1/admin/movies", Access::Admin, http::with(catalog, admin_create_movie));
     router.add(Method::Patch, "/api/v1/admin/movies/{movieId}", Access::Admin, http::with(catalog, admin_patch_movie));
+    router.add(Method::Get, "/api/v1/admin/theatres", Access::Admin, http::with(catalog, admin_list_theatres));
     router.add(Method::Post, "/api/v1/admin/theatres", Access::Admin, http::with(catalog, admin_create_theatre));
     router.add(Method::Post, "/api/v1/admin/theatres/{theatreId}/screens", Access::Admin, http::with(catalog, admin_create_screen));
     router.add(Method::Post, "/api/v1/admin/shows", Access::Admin, http::with(catalog, admin_create_show));

@@ -17,14 +17,6 @@ namespace {
 
 constexpr std::int64_t kMaxSpanDays = 62;
 
-DayNumber query_date(const http::Request& request, std::string_view name) {
-    auto text = request.query_param(name);
-    if (!text) throw ApiError::validation(std::string(name) + ": is required (YYYY-MM-DD)");
-    auto day = parse_date(*text);
-    if (!day) throw ApiError::validation(std::string(name) + ": must be a date YYYY-MM-DD");
-    return *day;
-}
-
 std::string render_summary(const ShowSummary& s) {
     std::string out;
     JsonWriter w(out);
@@ -47,10 +39,9 @@ std::string render_summary(const ShowSummary& s) {
 
 boost::asio::awaitable<http::Response> movie_availability(Catalog& catalog, http::RequestContext& ctx) {
     MovieId movie(input::path_uuid(ctx.param("movieId"), "movieId"));
-    DayNumber from = query_date(ctx.request, "from");
-    DayNumber to = query_date(ctx.request, "to");
-    if (from > to) throw ApiError::validation("from: must not be after to");
-    if (to - from > kMaxSpanDays) throw ApiError::validation("to: the range may span at most 62 days");
+    DayNumber from = input::query_date(ctx.request.query_param("from"), "from");
+    DayNumber to = input::query_date(ctx.request.query_param("to"), "to");
+    input::check_date_range(from, to, kMaxSpanDays);
     AvailableDates dates = co_await catalog.shows().available_dates(movie, format_date(from), format_date(to));
     if (!dates.movie_listed) throw ApiError::not_found("movie not found");
     std::string body;
@@ -65,7 +56,7 @@ boost::asio::awaitable<http::Response> movie_availability(Catalog& catalog, http
 boost::asio::awaitable<http::Response> movie_shows(Catalog& catalog, http::RequestContext& ctx) {
     ShowsOnDate query;
     query.movie = MovieId(input::path_uuid(ctx.param("movieId"), "movieId"));
-    query.date = format_date(query_date(ctx.request, "date"));
+    query.date = format_date(input::query_date(ctx.request.query_param("date"), "date"));
     if (auto c = ctx.request.query_param("city")) {
         if (c->empty() || c->size() > 100) throw ApiError::validation("city: must be 1 to 100 characters");
         if (input::has_control_characters(*c, false))

@@ -28,6 +28,19 @@ constexpr pg::Statement kInsertLayout{
     "ARRAY(SELECT jsonb_array_elements_text(e.item->'seatNumbers')::integer), e.item->>'seatType' "
     "FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS e(item, position)"};
 
+// Every active theatre with its active screens, as the JSON array of GET /api/v1/admin/theatres: a
+// short list read rarely (an operator's form), so PostgreSQL writes it whole.
+constexpr pg::Statement kTheatresWithScreens{
+    "theatres_with_screens",
+    "SELECT coalesce(json_agg(t ORDER BY t.city, t.name, t.\"theatreId\"), '[]')::text AS items FROM ("
+    "  SELECT th.theatre_id AS \"theatreId\", th.name, th.address, th.city, "
+    "    json_build_object('lat', th.geo_lat, 'lng', th.geo_lng) AS geo, th.timezone, "
+    "    th.cancellation_available AS \"cancellationAvailable\", "
+    "    (SELECT coalesce(json_agg(json_build_object('screenId', s.screen_id, 'screenName', s.screen_name, "
+    "       'screenType', s.screen_type, 'totalSeats', s.total_seats) ORDER BY s.screen_name), '[]') "
+    "     FROM screens s WHERE s.theatre_id = th.theatre_id AND s.is_active) AS screens "
+    "  FROM theatres th WHERE th.is_active) t"};
+
 // The constraints a new screen can run into, by the names PostgreSQL gave them
 // (sql/migrations/001_schema.sql, table screens).
 constexpr std::string_view kScreenOfTheatre = "screens_theatre_id_fkey";                 // no such theatre
@@ -48,6 +61,11 @@ ScreenId screen_id_of(const pg::Row& row) { return ScreenId(row.text("screen_id"
 boost::asio::awaitable<bool> VenueStore::timezone_exists(const std::string& name) {
     auto rows = co_await db_.query(kTimezoneExists, name);
     co_return known_of(rows.front());
+}
+
+boost::asio::awaitable<std::string> VenueStore::theatres_json() {
+    auto rows = co_await db_.query(kTheatresWithScreens);
+    co_return rows.front().str("items");
 }
 
 boost::asio::awaitable<CreatedTheatre> VenueStore::create_theatre(const NewTheatre& t) {

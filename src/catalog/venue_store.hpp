@@ -46,6 +46,9 @@ public:
     // PostgreSQL knows the zone (its time zone database is the one show times are computed with).
     boost::asio::awaitable<bool> timezone_exists(const std::string& name);
     boost::asio::awaitable<CreatedTheatre> create_theatre(const NewTheatre& theatre);
+    // Every active theatre with its active screens, ordered by city and name, as a JSON array of
+    // {theatreId, name, address, city, geo, timezone, cancellationAvailable, screens}.
+    boost::asio::awaitable<std::string> theatres_json();
     // The screen and its layout in one transaction.
     boost::asio::awaitable<CreatedScreen> create_screen(const TheatreId& theatre, const NewScreen& screen);
 

@@ -29,6 +29,16 @@ boost::asio::awaitable<http::Response> admin_create_theatre(Catalog& catalog, ht
     co_return http::json_response(201, std::move(out));
 }
 
+boost::asio::awaitable<http::Response> admin_list_theatres(Catalog& catalog, http::RequestContext&) {
+    std::string items = co_await catalog.venues().theatres_json();
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object();
+    w.key("items").raw(items);
+    w.end_object();
+    co_return http::json_response(200, std::move(out));
+}
+
 boost::asio::awaitable<http::Response> admin_create_screen(Catalog& catalog, http::RequestContext& ctx) {
     TheatreId theatre(input::path_uuid(ctx.param("theatreId"), "theatreId"));
     NewScreen screen = parse_new_screen(input::parse_object(ctx.request.content_type, ctx.request.body));

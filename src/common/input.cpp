@@ -218,4 +218,33 @@ std::int64_t query_integer(std::optional<std::string_view> text, std::string_vie
     return value;
 }
 
+bool plausible_email(std::string_view e) {
+    auto at = e.find('@');
+    if (at == std::string_view::npos || at == 0 || e.find('@', at + 1) != std::string_view::npos) return false;
+    std::string_view domain = e.substr(at + 1);
+    auto dot = domain.rfind('.');
+    if (dot == std::string_view::npos || dot == 0 || dot + 2 > domain.size() || domain.find("..") != std::string_view::npos)
+        return false;
+    for (char c : e)
+        if (static_cast<unsigned char>(c) <= ' ' || c == '<' || c == '>' || c == ',' || c == ';') return false;
+    return true;
+}
+
+
+DayNumber query_date(std::optional<std::string_view> text, std::string_view name, std::optional<DayNumber> fallback) {
+    if (!text) {
+        if (fallback) return *fallback;
+        throw ApiError::validation(std::string(name) + ": is required (YYYY-MM-DD)");
+    }
+    auto day = parse_date(*text);
+    if (!day) throw ApiError::validation(std::string(name) + ": must be a date YYYY-MM-DD");
+    return *day;
+}
+
+void check_date_range(DayNumber from, DayNumber to, std::int64_t max_days) {
+    if (from > to) throw ApiError::validation("from: must not be after to");
+    if (to - from > max_days)
+        throw ApiError::validation("to: the range may span at most " + std::to_string(max_days) + " days");
+}
+
 }  // namespace marquee::input

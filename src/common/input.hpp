@@ -57,11 +57,22 @@ private:
 // Whether text holds a control character (C0, DEL or C1); tabs and line breaks pass when allowed.
 bool has_control_characters(std::string_view text, bool allow_line_breaks);
 
+// Whether text looks like an e-mail address (one @, a dotted domain, no spaces or list separators):
+// a plausibility check, not a delivery promise.
+bool plausible_email(std::string_view e);
+
 // Reads a path parameter that must be a UUID (400 otherwise), lowercased.
 std::string path_uuid(std::string_view value, std::string_view name);
 
 // A query-string integer: `fallback` when absent, 400 naming the parameter when not an integer in range.
 std::int64_t query_integer(std::optional<std::string_view> text, std::string_view name, std::int64_t min,
                            std::int64_t max, std::int64_t fallback);
+
+// A query-string date YYYY-MM-DD: `fallback` when absent (none: the parameter is required), 400
+// naming the parameter when it is not a real date.
+DayNumber query_date(std::optional<std::string_view> text, std::string_view name,
+                     std::optional<DayNumber> fallback = std::nullopt);
+// A from..to range of dates: 400 when `from` is after `to` or the range spans more than `max_days`.
+void check_date_range(DayNumber from, DayNumber to, std::int64_t max_days);
 
 }  // namespace marquee::input

@@ -22,6 +22,7 @@ struct Request {
     std::string authorization;
     std::string request_id;
     std::string last_event_id;  // a reconnecting event stream's (Server-Sent Events); at most 64 bytes
+    std::string if_none_match;  // the version of a file the client has (a static file's ETag); at most 128 bytes
 
     // The first value of a query parameter, if present.
     std::optional<std::string_view> query_param(std::string_view name) const {
@@ -41,7 +42,7 @@ public:
 
 struct Response {
     int status = 200;
-    std::string body;  // JSON
+    std::string body;  // JSON, unless a Content-Type header says otherwise
     std::vector<std::pair<std::string, std::string>> headers;
     // Set for a stream: the server answers 200 text/event-stream, then runs this until it returns;
     // the connection closes after it (the stream ends the response). `body` is unused.

@@ -82,6 +82,7 @@ std::optional<Request> to_request(const bhttp::request<bhttp::string_body>& in, 
     r.content_type = std::string(in[bhttp::field::content_type]);
     r.authorization = std::string(in[bhttp::field::authorization]);
     r.last_event_id = std::string(in["Last-Event-ID"].substr(0, 64));
+    r.if_none_match = std::string(in[bhttp::field::if_none_match].substr(0, 128));
     r.request_id = std::move(request_id);
     return r;
 }

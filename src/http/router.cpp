@@ -59,6 +59,12 @@ void Router::add(Method method, std::string pattern, Access access, Handler hand
                             std::move(handler), &requests_metric(labels), &latency_metric(labels)});
 }
 
+std::vector<std::string> Router::route_names() const {
+    std::vector<std::string> names;
+    for (const Route& route : routes_) names.push_back(route.pattern);
+    return names;
+}
+
 metrics::StatusCounters& Router::requests_metric(const std::string& labels) {
     return metrics::registry().statuses("marquee_http_requests_total", "HTTP requests answered, by route and status",
                                         labels);
@@ -99,6 +105,13 @@ boost::asio::awaitable<Response> Router::dispatch(const Request& request) const 
         co_return response;
     }
     static metrics::StatusCounters& unmatched = requests_metric("method=\"\",route=\"unmatched\"");
+    if (allowed.empty() && fallback_ && (request.method == Method::Get || request.method == Method::Head)) {
+        static metrics::StatusCounters& web = requests_metric("method=\"GET\",route=\"web app\"");
+        if (auto response = fallback_(request)) {
+            web.add(response->status);
+            co_return std::move(*response);
+        }
+    }
     if (allowed.empty()) {
         unmatched.add(404);
         co_return error_response(404, "NOT_FOUND", "no such route: " + request.path);

@@ -63,6 +63,11 @@ public:
     explicit Router(Gate gate) : gate_(gate) {}
 
     void add(Method method, std::string pattern, Access access, Handler handler);
+    // What answers a GET or HEAD that no route matches (the web app's files), before the 404.
+    using Fallback = std::function<std::optional<Response>(const Request&)>;
+    void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
+    // Every route, as "METHOD /pattern", in the order added.
+    std::vector<std::string> route_names() const;
     boost::asio::awaitable<Response> dispatch(const Request& request) const;
 
 private:
@@ -83,6 +88,7 @@ private:
 
     Gate gate_;
     std::vector<Route> routes_;
+    Fallback fallback_;
 };
 
 }  // namespace marquee::http
