@@ -19,6 +19,7 @@ if [[ "${1:-}" == "cluster" ]]; then
     stop_cluster
   else
     install_packages
+    install_web_deps
     build_release
     start_cluster
   fi
@@ -34,6 +35,7 @@ if [[ -z "${MARQUEE_ENV:-}" ]]; then
 fi
 
 install_packages
+install_web_deps
 build_release
 start_servers
 ensure_database marquee

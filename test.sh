@@ -19,7 +19,11 @@ fi
 
 source "$ROOT/scripts/cluster.sh"
 PACKAGES+=(prometheus)  # promtool: the metrics' format and the alert rules are checked (test_metrics.py)
+# The browser tests drive Debian's Chromium; the integration tests check every response against
+# docs/openapi.yaml with jsonschema.
+PACKAGES+=(chromium python3-jsonschema python3-yaml)
 install_packages
+install_web_deps dev
 install_cluster_packages
 build_release
 start_servers
@@ -39,9 +43,10 @@ log "running the tests"
 [[ $SANITIZE -eq 1 ]] && rm -f /tmp/marquee-test-*.log
 status=0
 # Under the sanitizers, the tests that repeat others through nginx and the Redis Cluster (label
-# `cluster`) are left out: the same server code, already checked by the plain run; time CI keeps.
+# `cluster`) and the browser tests (label `browser`: the same requests as the integration tests, with
+# a browser's seconds around them) are left out: already checked by the plain run; time CI keeps.
 CTEST_ARGS=("$@")
-[[ $SANITIZE -eq 1 && $# -eq 0 ]] && CTEST_ARGS=(-LE cluster)
+[[ $SANITIZE -eq 1 && $# -eq 0 ]] && CTEST_ARGS=(-LE "cluster|browser")
 ctest --test-dir "$BUILD_DIR" --output-on-failure "${CTEST_ARGS[@]}" || status=$?
 if [[ $SANITIZE -eq 1 ]]; then
   # A server that reported and stopped fails its test; a report from a process a test did not

@@ -35,6 +35,29 @@ install_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive RUNLEVEL=1 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
+# The web app's parts from npm (package.json, pinned by package-lock.json): Redoc, whose bundle is
+# copied into web/vendor/ for the API reference page (/api/docs); with `dev`, also what the tests
+# use (Playwright's browser driver, Redocly's OpenAPI linter). `npm ci` runs only when the lock file
+# (or the mode) changed since the last install. Node.js itself: the machine's, else Debian's.
+install_web_deps() {
+  local mode="${1:-prod}" stamp="$ROOT/node_modules/.marquee-installed" want
+  if ! command -v npm >/dev/null; then
+    log "installing Node.js and npm (Debian's)"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1) $mode"
+  if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then
+    log "installing the web app's npm packages ($mode)"
+    local omit=(--omit=dev)
+    [[ $mode == dev ]] && omit=()
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error "${omit[@]}" >/dev/null)
+    echo "$want" >"$stamp"
+  fi
+  mkdir -p "$ROOT/web/vendor"
+  cp "$ROOT/node_modules/redoc/bundles/redoc.standalone.js" "$ROOT/web/vendor/redoc.standalone.js"
+}
+
 # Extra CMake flags (./test.sh --sanitize sets its own).
 CMAKE_FLAGS=(-DCMAKE_BUILD_TYPE=Release)
 
