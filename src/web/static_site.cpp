@@ -77,8 +77,9 @@ std::shared_ptr<const StaticSite> StaticSite::load(const fs::path& root, bool re
     for (fs::recursive_directory_iterator it(root, fs::directory_options::follow_directory_symlink, ec), end;
          !ec && it != end; it.increment(ec)) {
         if (!it->is_regular_file(ec)) continue;
-        std::string name = fs::relative(it->path(), root, ec).generic_string();
-        if (ec || file_name_for("/" + name) != name) continue;  // hidden files and the like
+        // Lexically: fs::relative would resolve a symlink (web/openapi.yaml → docs/) out of the folder.
+        std::string name = it->path().lexically_relative(root).generic_string();
+        if (file_name_for("/" + name) != name) continue;  // hidden files and the like
         if (auto file = read(it->path())) site->files_.emplace(std::move(name), std::move(*file));
     }
     spdlog::info("web app: {} files from {}{}", site->files_.size(), root.string(),

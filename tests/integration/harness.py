@@ -16,6 +16,11 @@ import time
 import unittest
 import uuid
 
+import openapi_check
+
+# Every response is checked against docs/openapi.yaml (openapi_check.py); MARQUEE_TEST_CONTRACT=0 turns
+# that off, e.g. while the document is being changed.
+CHECK_CONTRACT = os.environ.get("MARQUEE_TEST_CONTRACT", "1") != "0"
 MARQUEE_BIN = os.environ.get("MARQUEE_BIN", os.path.join(os.path.dirname(__file__), "../../build/marquee"))
 DATABASE_URL = os.environ.get("DATABASE_URL", "postgresql://marquee@127.0.0.1:5433/marquee_test")
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6380/1")
@@ -106,7 +111,13 @@ class HttpClient:
             conn.request(method, path, body=payload, headers=hdrs)
             r = conn.getresponse()
             data = r.read().decode()
-            return Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+            response = Response(r.status, {k.lower(): v for k, v in r.getheaders()}, data)
+            if CHECK_CONTRACT:
+                problem = openapi_check.contract().problem(method, path, response.status,
+                                                           response.header("content-type"), data)
+                if problem:
+                    raise AssertionError(f"response outside docs/openapi.yaml: {problem}")
+            return response
         finally:
             conn.close()
 
