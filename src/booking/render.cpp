@@ -83,8 +83,10 @@ std::string render_seat_map(const ShowInfo& show, const LiveSeats& live) {
     JsonWriter w(body);
     w.begin_object();
     w.field("showId", show.show_id);
+    w.field("movieId", show.movie_id);
     w.field("theatreId", show.theatre_id);
     w.field("screenName", show.screen_name);
+    w.field("startTime", show.start_time);
     w.key("price").raw(show.price.to_json());
     w.key("layout").raw(show.layout_json);
     w.key("unavailableSeatIds");

@@ -16,10 +16,11 @@ namespace {
 constexpr pg::Statement kLoadShow{
     "booking_show_info",
     "SELECT s.show_id, s.movie_id, s.theatre_id, sc.screen_name, s.price::text AS price, "
-    "extract(epoch FROM s.start_time)::bigint AS start_epoch, "
+    "extract(epoch FROM s.start_time)::bigint AS start_epoch, " MARQUEE_SQL_UTC_OFFSET("s.start_time") " AS start_offset, "
     "(SELECT json_agg(json_build_object('label', l.row_label, 'type', l.seat_type, 'numbers', l.seat_numbers) "
     "   ORDER BY l.row_index) FROM seat_layouts l WHERE l.screen_id = s.screen_id)::text AS layout "
-    "FROM shows s JOIN screens sc ON sc.screen_id = s.screen_id WHERE " MARQUEE_SHOW_BY_ID("s.", "$1")};
+    "FROM shows s JOIN screens sc ON sc.screen_id = s.screen_id JOIN theatres t ON t.theatre_id = s.theatre_id "
+    "WHERE " MARQUEE_SHOW_BY_ID("s.", "$1")};
 
 // Bounded memory; a show dropped from the cache costs one query to load again.
 constexpr std::size_t kMaxCachedShows = 20'000;
@@ -32,6 +33,7 @@ std::shared_ptr<const ShowInfo> read_show_info(const pg::Row& r) {
     info->screen_name = r.str("screen_name");
     info->price = Money::parse_decimal(r.text("price")).value_or(Money{});
     info->start = r.integer("start_epoch");
+    info->start_time = format_with_offset(info->start, static_cast<int>(r.integer("start_offset")));
 
     JsonWriter w(info->layout_json);
     w.begin_object().key("rows").begin_array();

@@ -26,6 +26,7 @@ struct ShowInfo {
     std::string screen_name;
     Money price;
     EpochSeconds start = 0;
+    std::string start_time;  // theatre-local RFC 3339
     // Seat id → position in layout order (row by row, seat number ascending), and back.
     std::unordered_map<SeatId, int> seat_order;
     std::vector<SeatId> seat_names;

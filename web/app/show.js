@@ -57,12 +57,20 @@ export async function renderShow(container, ctx, [showId]) {
   });
   seatMap.setMap(firstMap);
 
-  const started = known && Date.parse(known.startTime) <= serverNow();
-  const heading = known ? known.movie.title : 'Choose your seats';
-  const subtitle = known
-    ? `${known.theatre.name} · ${known.screenName || firstMap.screenName} · ${showTimeLabel(known.startTime)}`
-    : `${firstMap.screenName}`;
-  const backHref = known ? `#/movies/${known.movie.movieId}` : '#/';
+  // Opened from a link (not from the movie page): the seat map names the movie and the start; the
+  // title comes from the movie's public page (a cached read), and the page still works without it.
+  let title = known ? known.movie.title : null;
+  if (!title) {
+    try {
+      title = (await ctx.api.get(`/api/v1/movies/${firstMap.movieId}`, { auth: false })).title;
+    } catch { /* the heading falls back to a plain one */ }
+    if (!ctx.isCurrent(serial)) return undefined;
+  }
+  const started = Date.parse(firstMap.startTime) <= serverNow();
+  const heading = title || 'Choose your seats';
+  const subtitle = [known ? known.theatre.name : null, firstMap.screenName, showTimeLabel(firstMap.startTime)]
+    .filter(Boolean).join(' · ');
+  const backHref = `#/movies/${firstMap.movieId}`;
 
   const skipToSeats = h('a', { href: '#your-seats', class: 'skip-inline' }, 'Skip past the seat map');
   skipToSeats.addEventListener('click', (event) => {

@@ -1,6 +1,6 @@
-// What the seat-map page should say about a show (movie, theatre, time). The public seat map has
-// no movie or start time, so the movie page leaves them here when a show is picked; a page opened
-// straight from a link simply shows less.
+// What the seat-map page should say about a show beyond what the seat map itself names (its movie
+// and start): the theatre and the movie's title, left here by the movie page when a show is picked.
+// A page opened straight from a link reads the title from the movie instead and omits the theatre.
 
 const KEY = (showId) => `marquee.show.${showId}`;
 

@@ -39,19 +39,23 @@ export function createShowsPanel(ctx) {
 
   let items = [];
   let cursor = null;
+  // Answers can arrive out of order (the first page for the default dates after the page for the
+  // dates just asked for): only the newest request's answer is drawn.
+  let latest = 0;
 
   async function fetchPage(reset) {
     const query = { from: from.value, to: to.value, limit: 100 };
     if (!reset && cursor) query.cursor = cursor;
+    const request = ++latest;
     // aria-busy tells assistive technology (and the browser tests) the table is being redrawn.
     table.setAttribute('aria-busy', 'true');
     let data;
     try {
       data = await ctx.api.get('/api/v1/admin/shows', { query });
     } finally {
-      table.removeAttribute('aria-busy');
+      if (request === latest) table.removeAttribute('aria-busy');
     }
-    if (!ctx.isCurrent()) return;
+    if (!ctx.isCurrent() || request !== latest) return;
     items = reset ? data.items : items.concat(data.items);
     cursor = data.nextCursor;
     render();
