@@ -37,7 +37,8 @@ struct Api {
         config.redis_port = 1;
         config.jwt_secret = std::string(40, 'f');
         config.rate_limit_per_minute = 0;
-        worker = std::make_unique<Worker>(config, health, clock);
+        // The web app's folder too: every GET no route takes is looked up among its files.
+        worker = std::make_unique<Worker>(config, health, clock, web::StaticSite::load(MARQUEE_WEB_DIR, false));
         auth::TokenRequest admin;
         admin.subject = "fuzz-admin";
         admin.admin = true;

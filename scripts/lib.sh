@@ -38,13 +38,20 @@ install_packages() {
 # The web app's parts from npm (package.json, pinned by package-lock.json): Redoc, whose bundle is
 # copied into web/vendor/ for the API reference page (/api/docs); with `dev`, also what the tests
 # use (Playwright's browser driver, Redocly's OpenAPI linter). `npm ci` runs only when the lock file
-# (or the mode) changed since the last install. Node.js itself: the machine's, else Debian's.
+# (or the mode) changed since the last install. Node.js itself: the machine's, else Debian's (18,
+# which serves ./run.sh; the tests need 20).
 install_web_deps() {
   local mode="${1:-prod}" stamp="$ROOT/node_modules/.marquee-installed" want
   if ! command -v npm >/dev/null; then
     log "installing Node.js and npm (Debian's)"
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  fi
+  # The tests' packages (Redocly's linter, Node's test runner options) need Node.js 20; Debian 12's
+  # own is 18, enough for what ./run.sh needs. Say so plainly rather than fail somewhere inside npm.
+  if [[ $mode == dev && "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]]; then
+    echo "the tests need Node.js 20 or newer; this machine has $(node --version) (install it from nodejs.org or NodeSource)" >&2
+    exit 1
   fi
   want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1) $mode"
   if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then

@@ -58,6 +58,7 @@ struct Order {
     std::string movie_title;
     TheatreId theatre;
     std::string theatre_name;
+    bool theatre_allows_cancellation = false;  // a confirmed order may be refunded (before the show)
     // The show's seat version of the change that created it, for Redis's step (only as created).
     std::int64_t seat_version = 0;
 };

@@ -25,7 +25,8 @@ namespace {
     "ov.customer_name, ov.customer_email, ov.customer_phone, ov.show_id, "                                      \
     "extract(epoch FROM lower(s.during))::bigint AS show_start, "                                               \
     MARQUEE_SQL_UTC_OFFSET("lower(s.during)") " AS show_utc_offset, "                                         \
-    "m.movie_id, m.title AS movie_title, t.theatre_id, t.name AS theatre_name "
+    "m.movie_id, m.title AS movie_title, t.theatre_id, t.name AS theatre_name, "                                \
+    "t.cancellation_available AS theatre_allows_cancellation "
 // A show by its id is read from show_slots (one index probe), not the month partitions of `shows`
 // (migration 009).
 #define MARQUEE_ORDER_JOINS                                                                                      \
@@ -247,6 +248,7 @@ Order read_order(const pg::Row& r) {
     o.movie_title = r.str("movie_title");
     o.theatre = TheatreId(r.text("theatre_id"));
     o.theatre_name = r.str("theatre_name");
+    o.theatre_allows_cancellation = r.boolean("theatre_allows_cancellation");
     return o;
 }
 

@@ -32,7 +32,8 @@ void write_order(JsonWriter& w, const Order& o) {
     w.field("orderId", o.id);
     w.field("status", to_string(o.status));
     w.key("movie").begin_object().field("movieId", o.movie).field("title", o.movie_title).end_object();
-    w.key("theatre").begin_object().field("theatreId", o.theatre).field("name", o.theatre_name).end_object();
+    w.key("theatre").begin_object().field("theatreId", o.theatre).field("name", o.theatre_name);
+    w.field("cancellationAvailable", o.theatre_allows_cancellation).end_object();
     w.key("show").begin_object().field("showId", o.show);
     w.field("startTime", format_with_offset(o.show_start, o.show_utc_offset));
     w.end_object();
@@ -71,7 +72,9 @@ void write_show_overview(JsonWriter& w, const ShowOverviewRow& s) {
     w.key("screen").begin_object().field("screenId", s.screen_id).field("screenName", s.screen_name).end_object();
     std::int64_t held = s.held();
     w.key("seats").begin_object().field("total", s.total_seats).field("sold", s.sold).field("held", held);
-    w.field("available", std::max<std::int64_t>(0, s.total_seats - s.sold - held)).end_object();
+    // A cancelled show sells nothing more.
+    std::int64_t available = s.cancelled ? 0 : std::max<std::int64_t>(0, s.total_seats - s.sold - held);
+    w.field("available", available).end_object();
     w.key("revenue").raw(s.revenue.to_json());
     w.field("ordersConfirmed", s.orders_confirmed);
     w.end_object();

@@ -31,6 +31,7 @@ void add_routes(http::Router& router, Catalog& catalog) {
     router.add(Method::Get, "/api/v1/movies/{movieId}/availability", Access::Public, http::with(catalog, movie_availability));
     router.add(Method::Get, "/api/v1/movies/{movieId}/shows", Access::Public, http::with(catalog, movie_shows));
 
+    router.add(Method::Get, "/api/v1/admin/movies", Access::Admin, http::with(catalog, admin_list_movies));
     router.add(Method::Post, "/api/v1/admin/movies", Access::Admin, http::with(catalog, admin_create_movie));
     router.add(Method::Patch, "/api/v1/admin/movies/{movieId}", Access::Admin, http::with(catalog, admin_patch_movie));
     router.add(Method::Get, "/api/v1/admin/theatres", Access::Admin, http::with(catalog, admin_list_theatres));

@@ -3,6 +3,7 @@
 #include "catalog/cache.hpp"
 #include "catalog/movie_render.hpp"
 #include "common/errors.hpp"
+#include "common/json_writer.hpp"
 #include "pg/read_pool.hpp"
 
 namespace marquee::catalog {
@@ -50,6 +51,14 @@ boost::asio::awaitable<MovieDetails> MovieCatalog::written(const MovieId& movie)
     auto details = co_await movies_.details(movie, pg::Freshness::Latest);
     if (!details) throw ApiError::not_found("movie not found");
     co_return std::move(*details);
+}
+
+boost::asio::awaitable<std::string> MovieCatalog::schedulable_page() {
+    std::string items = co_await movies_.schedulable_json();
+    std::string out;
+    JsonWriter w(out);
+    w.begin_object().key("items").raw(items).end_object();
+    co_return out;
 }
 
 }  // namespace marquee::catalog

@@ -39,6 +39,9 @@ public:
     // The movie as the write left it, active or not. update: ApiError(404) when there is no such movie.
     boost::asio::awaitable<MovieDetails> create(const MovieChanges& changes);
     boost::asio::awaitable<MovieDetails> update(const MovieId& movie, const MovieChanges& changes);
+    // GET /api/v1/admin/movies: the movies an operator may schedule (not cached: read rarely, and an
+    // operator expects a movie just added to be there).
+    boost::asio::awaitable<std::string> schedulable_page();
 
 private:
     boost::asio::awaitable<MovieDetails> written(const MovieId& movie);

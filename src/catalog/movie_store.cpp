@@ -33,6 +33,17 @@ constexpr pg::Statement kListRecommended{
     "ORDER BY m.release_date DESC, m.movie_id LIMIT $1"};
 #undef MARQUEE_MOVIE_LIST
 
+// The movies an operator may schedule shows of: active ones released within the last year or still
+// to come (pre-sales open before the release), newest release first, as the JSON array of
+// GET /api/v1/admin/movies. Read rarely (the operator's form), so PostgreSQL writes it whole.
+constexpr pg::Statement kSchedulableMovies{
+    "movies_schedulable",
+    "SELECT coalesce(json_agg(json_build_object('movieId', m.movie_id, 'title', m.title, "
+    "  'releaseDate', m.release_date::text, 'durationMins', m.duration_mins) "
+    "  ORDER BY m.release_date DESC, m.title, m.movie_id), '[]')::text AS items "
+    "FROM (SELECT * FROM movies WHERE is_active AND release_date >= current_date - 365 "
+    "      ORDER BY release_date DESC, movie_id LIMIT 1000) m"};
+
 constexpr pg::Statement kMovieDetails{
     "movie_details",
     "SELECT m.movie_id, m.title, m.about, m.thumbnail_url, m.banner_url, m.rating::text AS rating, m.duration_mins, "
@@ -176,6 +187,11 @@ boost::asio::awaitable<std::optional<MovieDetails>> MovieStore::details(const Mo
     else rows = co_await reads_.query_found(kMovieDetails, movie);
     if (rows.empty()) co_return std::nullopt;
     co_return details_of(rows.front());
+}
+
+boost::asio::awaitable<std::string> MovieStore::schedulable_json() {
+    auto rows = co_await db_.query(kSchedulableMovies);
+    co_return rows.front().str("items");
 }
 
 boost::asio::awaitable<bool> MovieStore::is_listed(const MovieId& movie) {

@@ -33,6 +33,11 @@ boost::asio::awaitable<http::Response> get_movie(Catalog& catalog, http::Request
     co_return http::json_response(200, std::move(body));
 }
 
+boost::asio::awaitable<http::Response> admin_list_movies(Catalog& catalog, http::RequestContext&) {
+    std::string body = co_await catalog.movies().schedulable_page();
+    co_return http::json_response(200, std::move(body));
+}
+
 boost::asio::awaitable<http::Response> admin_create_movie(Catalog& catalog, http::RequestContext& ctx) {
     MovieChanges changes = parse_movie_changes(input::parse_object(ctx.request.content_type, ctx.request.body), true);
     MovieDetails movie = co_await catalog.movies().create(changes);

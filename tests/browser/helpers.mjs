@@ -115,7 +115,13 @@ export function hold(base, token, showId, seatIds) {
 }
 
 export function launch() {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: [
+    '--no-sandbox',
+    // No calls home (updates, sync, field trials): nothing to wait for, nothing refused, on a
+    // machine without the internet; /dev/shm is small in containers.
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+    '--disable-dev-shm-usage',
+  ] });
 }
 
 /**

@@ -87,7 +87,7 @@ browserTest('an operator creates a show and cancels another, and the paid order 
   await row.getByRole('button', { name: /^Cancel show/ }).click();
   const dialog = page.getByRole('dialog', { name: 'Cancel this show?' });
   await dialog.waitFor();
-  assert.ok(await dialog.getByText('1 confirmed order will be refunded.').isVisible());
+  assert.ok(await dialog.getByText(/^1 confirmed order \(as of when the list was loaded, and any paid since\) will be refunded\.$/).isVisible());
   const confirm = dialog.getByRole('button', { name: 'Cancel show' });
   assert.ok(await confirm.isDisabled());
   const input = dialog.getByLabel('Type the movie title or CANCEL to confirm');

@@ -133,6 +133,9 @@ class Server(HttpClient):
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "JWT_SECRET": JWT_SECRET,
+            # As in production, whatever the shell running the tests says (a test that wants
+            # development mode asks for it).
+            "MARQUEE_ENV": "production",
             "THREADS": "2",
             "RATE_LIMIT_PER_MINUTE": "0",
             "LOG_LEVEL": "warn",

@@ -70,7 +70,9 @@ class Contract:
         if key not in self.validators:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", DeprecationWarning)
-                self.validators[key] = jsonschema.Draft202012Validator(media["schema"], resolver=self.resolver)
+                # Formats too (uuid, date, date-time where the installed checkers know them).
+                self.validators[key] = jsonschema.Draft202012Validator(
+                    media["schema"], resolver=self.resolver, format_checker=jsonschema.FormatChecker())
         try:
             document = json.loads(body)
         except ValueError:

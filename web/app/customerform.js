@@ -4,7 +4,10 @@
 
 import { h, nextId } from '../lib/dom.js';
 
-const SAVED = 'marquee.customer';
+// The last details used on this browser, to fill the form next time; forgotten on sign-out (the
+// next person on a shared device must not find them).
+export const SAVED_CUSTOMER = 'marquee.customer';
+const SAVED = SAVED_CUSTOMER;
 
 const RULES = {
   name: (v) => (v.length === 0 ? 'Enter the name for the booking.' : v.length > 255 ? 'The name can be at most 255 characters.' : ''),

@@ -13,6 +13,7 @@ import { renderMovie } from './movie.js';
 import { renderShow } from './show.js';
 import { renderOrders } from './orders.js';
 import { renderOrder } from './order.js';
+import { SAVED_CUSTOMER } from './customerform.js';
 
 const view = document.getElementById('view');
 const alerts = createAlerts(document.getElementById('alert'), document.getElementById('announcer'));
@@ -137,6 +138,7 @@ async function route() {
 document.getElementById('sign-out').addEventListener('click', () => {
   session.clear();
   sessionStorage.clear();
+  localStorage.removeItem(SAVED_CUSTOMER);
   ctx.navigate('#/');
 });
 // The skip link moves focus without touching the hash (which the router owns).

@@ -87,7 +87,11 @@ export async function renderMovie(container, ctx, [movieId]) {
       { timeout: 10000, maximumAge: 600000 });
   });
 
+  // Only the newest request draws: switching date, city or "Near me" quickly must not let an older
+  // answer show theatres for a filter no longer chosen.
+  let latestShows = 0;
   async function loadShows() {
+    const request = ++latestShows;
     const date = remembered.date;
     nearButton.setAttribute('aria-pressed', String(!!remembered.near));
     replace(showsBox, h('p', { class: 'muted' }, 'Loading shows…'));
@@ -96,7 +100,7 @@ export async function renderMovie(container, ctx, [movieId]) {
         query: { date, city: remembered.near ? '' : remembered.city, near: remembered.near || '' },
         auth: false,
       });
-      if (!ctx.isCurrent(serial) || date !== remembered.date) return;
+      if (!ctx.isCurrent(serial) || request !== latestShows) return;
       // The select offers every city seen so far (a city filter hides the others from the answer).
       for (const t of data.theatres) cities.add(t.city);
       replace(citySelect, h('option', { value: '' }, 'All cities'),
@@ -106,7 +110,7 @@ export async function renderMovie(container, ctx, [movieId]) {
         : '';
       renderTheatres(data, date);
     } catch (err) {
-      if (!ctx.isCurrent(serial)) return;
+      if (!ctx.isCurrent(serial) || request !== latestShows) return;
       replace(showsBox, h('p', {}, 'The shows could not be loaded.'));
       ctx.alerts.show(err);
     }

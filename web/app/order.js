@@ -4,7 +4,7 @@
 import { h, replace, focusQuietly } from '../lib/dom.js';
 import { money, mmss } from '../lib/format.js';
 import { startCountdown } from './countdown.js';
-import { orderFacts, ticket, cancelControl, statusBadge, CANCELLABLE } from './ordercard.js';
+import { orderFacts, ticket, cancelControl, statusBadge, canCancel, noCancelNote } from './ordercard.js';
 
 export async function renderOrder(container, ctx, [orderId]) {
   const serial = ctx.serial;
@@ -21,9 +21,9 @@ export async function renderOrder(container, ctx, [orderId]) {
     if (stopCountdown) stopCountdown();
     stopCountdown = null;
     const back = h('p', { class: 'small' }, h('a', { href: '#/orders' }, '← My orders'));
-    const cancel = CANCELLABLE.has(order.status)
+    const cancel = canCancel(order)
       ? cancelControl(ctx, order, (updated) => (updated ? show(updated, true) : load(true).catch((e) => ctx.alerts.show(e))))
-      : null;
+      : noCancelNote(order);
 
     if (order.status === 'CONFIRMED') {
       replace(container, back,

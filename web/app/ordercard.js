@@ -3,6 +3,7 @@
 
 import { h, replace, focusQuietly } from '../lib/dom.js';
 import { money, showTimeLabel, listWords, ORDER_STATUS_WORDS } from '../lib/format.js';
+import { serverNow } from '../lib/api.js';
 
 export function statusBadge(status) {
   return h('span', { class: `badge badge-${String(status).toLowerCase()}` }, ORDER_STATUS_WORDS[status] || status);
@@ -77,4 +78,21 @@ export function cancelControl(ctx, order, onCancelled) {
   return box;
 }
 
-export const CANCELLABLE = new Set(['PAYMENT_PENDING', 'CONFIRMED']);
+/**
+ * Whether the customer may cancel: an unpaid order always; a paid one only where the theatre
+ * refunds (theatre.cancellationAvailable) and before the show starts. The server decides in the
+ * end (409 CANCELLATION_NOT_ALLOWED); this only avoids offering what it would refuse.
+ */
+export function canCancel(order) {
+  if (order.status === 'PAYMENT_PENDING') return true;
+  if (order.status !== 'CONFIRMED') return false;
+  return order.theatre.cancellationAvailable !== false && Date.parse(order.show.startTime) > serverNow();
+}
+
+/** Why a paid order has no cancel button, in words (null when it has one or needs none). */
+export function noCancelNote(order) {
+  if (order.status !== 'CONFIRMED' || canCancel(order)) return null;
+  return h('p', { class: 'small muted' }, order.theatre.cancellationAvailable === false
+    ? 'This theatre does not allow cancellations.'
+    : 'The show has started, so this booking can no longer be cancelled.');
+}

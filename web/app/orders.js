@@ -2,7 +2,7 @@
 // shows the ticket code once paid, and can be cancelled while pending or confirmed.
 
 import { h, replace } from '../lib/dom.js';
-import { orderFacts, cancelControl, CANCELLABLE } from './ordercard.js';
+import { orderFacts, cancelControl, canCancel, noCancelNote } from './ordercard.js';
 
 export async function renderOrders(container, ctx) {
   const serial = ctx.serial;
@@ -46,12 +46,12 @@ export async function renderOrders(container, ctx) {
       h('div', { class: 'actions' },
         order.status === 'PAYMENT_PENDING' ? h('a', { class: 'button primary', href: `#/orders/${order.orderId}` }, 'Pay now') : null,
         order.status === 'CONFIRMED' ? h('a', { class: 'button', href: `#/orders/${order.orderId}` }, 'View ticket') : null,
-        CANCELLABLE.has(order.status)
+        canCancel(order)
           ? cancelControl(ctx, order, async (updated) => {
             const fresh = updated || await ctx.api.get(`/api/v1/orders/${order.orderId}`).catch(() => null);
             if (fresh) { fill(li, fresh); li.querySelector('h2').focus(); }
           })
-          : null));
+          : noCancelNote(order)));
   }
 
   more.addEventListener('click', page);

@@ -51,7 +51,25 @@ export function createSeatMap({ showId, maxSeats = 10, onSelectionChange = () =>
     button.textContent = GLYPH[state] || String(info.number);
     // Taken seats can't be picked; while locked nothing can. Disabled buttons leave the tab order,
     // so Tab walks through the seats one can actually choose.
-    button.disabled = locked || state === 'sold' || state === 'held';
+    const disable = locked || state === 'sold' || state === 'held';
+    // A seat taken by someone else while it has the keyboard's focus would drop focus to <body>:
+    // hand it to the nearest seat that can still be picked first.
+    if (disable && !button.disabled && document.activeElement === button && !locked) focusNearestFree(seatId);
+    button.disabled = disable;
+  }
+
+  function focusNearestFree(seatId) {
+    const ids = byLayout(buttons.keys());
+    const at = ids.indexOf(seatId);
+    for (let d = 1; d < ids.length; d += 1) {
+      for (const i of [at + d, at - d]) {
+        const id = ids[i];
+        if (id && id !== seatId && !buttons.get(id).disabled && stateOf(id) !== 'sold' && stateOf(id) !== 'held') {
+          buttons.get(id).focus();
+          return;
+        }
+      }
+    }
   }
 
   function paintAll() { for (const id of buttons.keys()) paint(id); }
@@ -225,11 +243,17 @@ export function createSeatMap({ showId, maxSeats = 10, onSelectionChange = () =>
     source = null;
   }
 
+  // Counts what has been drawn (whole maps and changes): a seat map fetched meanwhile may be older
+  // than a change the stream delivered while the fetch was on its way, and must not undo it.
+  let drawn = 0;
+
   const api = {
     element,
     get price() { return price; },
+    get drawn() { return drawn; },
     /** Replace everything with a whole seat map (GET …/seatmap or the stream's `seatmap` event). */
     setMap(map) {
+      drawn += 1;
       price = map.price;
       const key = JSON.stringify(map.layout) + price;
       held.clear();
@@ -244,6 +268,7 @@ export function createSeatMap({ showId, maxSeats = 10, onSelectionChange = () =>
     },
     /** A `seats` event: available first, then held, then sold (as the API notes say). */
     applyChange(change) {
+      drawn += 1;
       const touched = new Set();
       for (const id of change.available || []) { held.delete(id); sold.delete(id); touched.add(id); }
       for (const id of change.held || []) { held.add(id); touched.add(id); }

@@ -175,13 +175,24 @@ export async function renderShow(container, ctx, [showId]) {
         ctx.alerts.show(err);
         setBusy(false);
       }
+      recoverFocus();
+    }
+  }
+
+  // The hold button was disabled while its request ran; if it had the focus, the focus fell to
+  // <body>: bring keyboard users back to the seats, where the next step is.
+  function recoverFocus() {
+    if (!document.activeElement || document.activeElement === document.body) {
+      focusQuietly(container.querySelector('#seats-heading'));
     }
   }
 
   async function refreshMap() {
+    const before = seatMap.drawn;
     try {
       const map = await ctx.api.get(`/api/v1/shows/${showId}/seatmap`, { auth: false });
-      if (ctx.isCurrent(serial)) seatMap.setMap(map);
+      // Anything the stream drew meanwhile is at least as new as this answer: keep it.
+      if (ctx.isCurrent(serial) && seatMap.drawn === before) seatMap.setMap(map);
     } catch { /* the stream will bring it; the error already shown matters more */ }
   }
 

@@ -76,7 +76,7 @@ export async function renderSignIn(container, { api, session, admin = false, tit
 
   const nameId = nextId('name');
   const emailId = nextId('email');
-  const nameInput = h('input', { id: nameId, name: 'name', autocomplete: 'name', required: true, maxlength: '255' });
+  const nameInput = h('input', { id: nameId, name: 'name', autocomplete: 'name', required: true, maxlength: '100' });
   const emailInput = h('input', { id: emailId, name: 'email', type: 'email', autocomplete: 'email' });
   const submit = h('button', { type: 'submit', class: 'button primary' }, 'Sign in');
   const devForm = h('form', { class: 'stack', novalidate: true },

@@ -30,8 +30,10 @@ export function openCancelDialog(ctx, show, { opener, onCancelled }) {
     h('div', { id: descId },
       h('p', {}, h('strong', {}, show.movie.title), ` — ${show.theatre.name}, ${show.screen.screenName}, ${when}`),
       h('ul', { class: 'consequences' },
-        h('li', {}, confirmed === 1 ? '1 confirmed order will be refunded.' : `${confirmed} confirmed orders will be refunded.`),
-        h('li', {}, 'Orders awaiting payment are cancelled and held seats released.'),
+        // The counts are the list's, from when it was loaded: bookings go on until the show is
+        // cancelled, and those made since are cancelled and refunded too.
+        h('li', {}, `${confirmed === 1 ? '1 confirmed order' : `${confirmed} confirmed orders`} (as of when the list was loaded, and any paid since) will be refunded.`),
+        h('li', {}, `Orders awaiting payment are cancelled and held seats released (${show.seats.held} held when the list was loaded).`),
         h('li', {}, 'Everyone affected is notified.'),
         h('li', {}, 'This cannot be undone.'))),
     form);

@@ -44,17 +44,9 @@ export function createShowForm(ctx, { onCreated }) {
     fillScreens();
   }
 
-  /** Every page of the released movies (the public list; an unreleased movie can't be picked yet). */
+  /** The movies shows may be scheduled for, upcoming releases included (pre-sales). */
   async function allMovies() {
-    const found = [];
-    let cursor = null;
-    for (let pages = 0; pages < 40; pages += 1) {
-      const data = await ctx.api.get('/api/v1/movies', { query: { category: 'recommended', limit: 50, cursor }, auth: false });
-      found.push(...data.items);
-      cursor = data.nextCursor;
-      if (!cursor) break;
-    }
-    return found;
+    return (await ctx.api.get('/api/v1/admin/movies')).items;
   }
 
   function fillScreens() {
@@ -85,8 +77,10 @@ export function createShowForm(ctx, { onCreated }) {
     if (!t) problems.push([theatre, 'Choose a theatre.']);
     if (!screen.value) problems.push([screen, 'Choose a screen.']);
     if (!start.value) problems.push([start, 'Enter the date and time the show starts.']);
-    const amount = Number(price.value);
-    if (!(amount > 0) || Math.round(amount * 100) !== amount * 100) problems.push([price, 'Enter a price above zero with at most two decimals.']);
+    // Judged on the text as typed: 19.99 * 100 is not 1999 in binary floating point.
+    const typedPrice = price.value.trim();
+    const amount = Number(typedPrice);
+    if (!/^\d+(\.\d{1,2})?$/.test(typedPrice) || !(amount > 0)) problems.push([price, 'Enter a price above zero with at most two decimals.']);
     for (const el of [movie, theatre, screen, start, price]) el.removeAttribute('aria-invalid');
     if (problems.length) {
       for (const [el] of problems) el.setAttribute('aria-invalid', 'true');

@@ -43,8 +43,13 @@ export function createShowsPanel(ctx) {
   // dates just asked for): only the newest request's answer is drawn.
   let latest = 0;
 
+  // The dates of the list on screen: "Load more" continues them, whatever the inputs say until
+  // "Show these dates" is pressed.
+  let shown = { from: from.value, to: to.value };
+
   async function fetchPage(reset) {
-    const query = { from: from.value, to: to.value, limit: 100 };
+    if (reset) shown = { from: from.value, to: to.value };
+    const query = { from: shown.from, to: shown.to, limit: 100 };
     if (!reset && cursor) query.cursor = cursor;
     const request = ++latest;
     // aria-busy tells assistive technology (and the browser tests) the table is being redrawn.
@@ -67,7 +72,7 @@ export function createShowsPanel(ctx) {
   }
 
   function render() {
-    caption.textContent = `Shows from ${dateLabel(from.value)} to ${dateLabel(to.value)}`;
+    caption.textContent = `Shows from ${dateLabel(shown.from)} to ${dateLabel(shown.to)}`;
     replace(body, items.map((show) => {
       const wall = wallClock(show.startTime);
       const status = statusOf(show);
