@@ -39,7 +39,14 @@ install_packages() {
 # copied into web/vendor/ for the API reference page (/api/docs); with `dev`, also what the tests
 # use (Playwright's browser driver, Redocly's OpenAPI linter). `npm ci` runs only when the lock file
 # (or the mode) changed since the last install. Node.js itself: the machine's, else Debian's (18,
-# which serves ./run.sh; the tests need 20).
+# enough for ./run.sh); the tests' packages need a newer one (node_fit_for_tests), which then comes
+# from the npm registry into .local/node and goes first on the PATH.
+node_fit_for_tests() {
+  # @redocly/cli: 20.19+ or 22.12+; node --test --test-concurrency: 20.10+.
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number);
+           process.exit((a === 20 && b >= 19) || (a === 22 && b >= 12) || a >= 23 ? 0 : 1)' 2>/dev/null
+}
+
 install_web_deps() {
   local mode="${1:-prod}" stamp="$ROOT/node_modules/.marquee-installed" want
   if ! command -v npm >/dev/null; then
@@ -47,11 +54,13 @@ install_web_deps() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
   fi
-  # The tests' packages (Redocly's linter, Node's test runner options) need Node.js 20; Debian 12's
-  # own is 18, enough for what ./run.sh needs. Say so plainly rather than fail somewhere inside npm.
-  if [[ $mode == dev && "$(node -p 'process.versions.node.split(".")[0]')" -lt 20 ]]; then
-    echo "the tests need Node.js 20 or newer; this machine has $(node --version) (install it from nodejs.org or NodeSource)" >&2
-    exit 1
+  if [[ $mode == dev ]] && ! node_fit_for_tests; then
+    if [[ ! -x "$LOCAL/node/node_modules/.bin/node" ]]; then
+      log "Node.js $(node --version) is too old for the tests' packages: installing Node.js 22 from npm into .local/node"
+      npm install --prefix "$LOCAL/node" --no-audit --no-fund --loglevel=error node@22 >/dev/null
+    fi
+    export PATH="$LOCAL/node/node_modules/.bin:$PATH"
+    node_fit_for_tests || { echo "could not get a Node.js fit for the tests (have $(node --version))" >&2; exit 1; }
   fi
   want="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1) $mode"
   if [[ "$(cat "$stamp" 2>/dev/null)" != "$want" ]]; then

@@ -33,16 +33,15 @@ constexpr pg::Statement kListRecommended{
     "ORDER BY m.release_date DESC, m.movie_id LIMIT $1"};
 #undef MARQUEE_MOVIE_LIST
 
-// The movies an operator may schedule shows of: active ones released within the last year or still
-// to come (pre-sales open before the release), newest release first, as the JSON array of
+// The movies an operator picks from to schedule a show: the active ones, released or still to come
+// (pre-sales open before the release), newest release first, at most 1,000, as the JSON array of
 // GET /api/v1/admin/movies. Read rarely (the operator's form), so PostgreSQL writes it whole.
 constexpr pg::Statement kSchedulableMovies{
     "movies_schedulable",
     "SELECT coalesce(json_agg(json_build_object('movieId', m.movie_id, 'title', m.title, "
     "  'releaseDate', m.release_date::text, 'durationMins', m.duration_mins) "
     "  ORDER BY m.release_date DESC, m.title, m.movie_id), '[]')::text AS items "
-    "FROM (SELECT * FROM movies WHERE is_active AND release_date >= current_date - 365 "
-    "      ORDER BY release_date DESC, movie_id LIMIT 1000) m"};
+    "FROM (SELECT * FROM movies WHERE is_active ORDER BY release_date DESC, movie_id LIMIT 1000) m"};
 
 constexpr pg::Statement kMovieDetails{
     "movie_details",

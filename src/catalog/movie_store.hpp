@@ -89,9 +89,9 @@ public:
     boost::asio::awaitable<std::optional<MovieDetails>> details(const MovieId& movie, pg::Freshness freshness);
     // Exists and is active.
     boost::asio::awaitable<bool> is_listed(const MovieId& movie);
-    // The active movies released within the last year or still to come (at most 1,000), newest
-    // first, as a JSON array of {movieId, title, releaseDate, durationMins}: what shows may be
-    // scheduled for. From the primary.
+    // The active movies, released or still to come, newest release first (at most 1,000), as a JSON
+    // array of {movieId, title, releaseDate, durationMins}: what the operator's form offers. From
+    // the primary.
     boost::asio::awaitable<std::string> schedulable_json();
 
     // One transaction each, cast and crew included.

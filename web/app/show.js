@@ -191,7 +191,8 @@ export async function renderShow(container, ctx, [showId]) {
     const before = seatMap.drawn;
     try {
       const map = await ctx.api.get(`/api/v1/shows/${showId}/seatmap`, { auth: false });
-      // Anything the stream drew meanwhile is at least as new as this answer: keep it.
+      // The stream drew something meanwhile: it is live, and what it sends next corrects the map;
+      // this answer might be older than what it drew, so it is not applied over it.
       if (ctx.isCurrent(serial) && seatMap.drawn === before) seatMap.setMap(map);
     } catch { /* the stream will bring it; the error already shown matters more */ }
   }

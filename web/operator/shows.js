@@ -43,13 +43,13 @@ export function createShowsPanel(ctx) {
   // dates just asked for): only the newest request's answer is drawn.
   let latest = 0;
 
-  // The dates of the list on screen: "Load more" continues them, whatever the inputs say until
-  // "Show these dates" is pressed.
+  // The dates of the list on screen: "Load more" and a reload (after a create or a cancel) go on
+  // with them, whatever the inputs say; they change when an answer for new dates is drawn.
   let shown = { from: from.value, to: to.value };
 
-  async function fetchPage(reset) {
-    if (reset) shown = { from: from.value, to: to.value };
-    const query = { from: shown.from, to: shown.to, limit: 100 };
+  // `dates`: new dates for a fresh list (the inputs', on "Show these dates"); otherwise the shown ones.
+  async function fetchPage(reset, dates = shown) {
+    const query = { from: dates.from, to: dates.to, limit: 100 };
     if (!reset && cursor) query.cursor = cursor;
     const request = ++latest;
     // aria-busy tells assistive technology (and the browser tests) the table is being redrawn.
@@ -61,6 +61,7 @@ export function createShowsPanel(ctx) {
       if (request === latest) table.removeAttribute('aria-busy');
     }
     if (!ctx.isCurrent() || request !== latest) return;
+    shown = dates;
     items = reset ? data.items : items.concat(data.items);
     cursor = data.nextCursor;
     render();
@@ -134,7 +135,11 @@ export function createShowsPanel(ctx) {
     }
     result.textContent = '';
     ctx.alerts.clear();
-    fetchPage(true).catch((err) => ctx.alerts.show(err));
+    // No "Load more" of the old dates while the new ones load: it would be the newer request.
+    more.disabled = true;
+    fetchPage(true, { from: from.value, to: to.value })
+      .catch((err) => ctx.alerts.show(err))
+      .finally(() => { more.disabled = false; });
   });
   more.addEventListener('click', async () => {
     more.disabled = true;
