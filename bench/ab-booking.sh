@@ -10,6 +10,7 @@ source "$(dirname "$0")/booking_shows.sh"
 
 [[ $# -ge 2 ]] || { echo "usage: bench/ab-booking.sh OLD_BINARY NEW_BINARY [PAIRS]" >&2; exit 2; }
 A="$1" B="$2" PAIRS="${3:-3}" PORT=8090 SECONDS_PER_RUN=8
+export MARQUEE_ENV=development  # the tokens bench/run.sh made are signed with the development secret
 export DATABASE_URL="postgresql://marquee@127.0.0.1:$PG_PORT/marquee_bench"
 export REDIS_URL="redis://127.0.0.1:$REDIS_PORT/2"
 export HOLD_TOKENS="$LOCAL/bench-tokens.txt"
