@@ -6,24 +6,19 @@
 #include "pg/pool.hpp"
 #include "redis/client.hpp"
 
-#include <stdexcept>
-
 namespace marquee::booking {
 
 namespace {
 
 // $1, $2 the local dates (from, to), $3 the row limit, $4 and $5 the cursor (start epoch, show id) or
-// NULL. A theatre-local date D holds instants within [D - 1 day, D + 2 days) in UTC whatever the
-// zone: that range prunes the month partitions before the exact local-date filter. Sales go through
+// NULL. The date range prunes the month partitions before the exact local-date filter. Sales go through
 // order_seats (its key starts with the show; orders has no index on its show, migration 003): the
 // show's live orders by their seats, then each order by its key. Refunded and cancelled orders have
 // no seats left there, so what remains confirmed is what was sold.
 constexpr pg::Statement kShowOverview{
     "admin_show_overview",
-    "SELECT s.show_id, (s.start_time AT TIME ZONE t.timezone)::date::text AS local_date, "
-    "  extract(epoch FROM s.start_time)::bigint AS start_epoch, " MARQUEE_SQL_UTC_OFFSET("s.start_time")
-    "  AS start_offset, extract(epoch FROM s.end_time)::bigint AS end_epoch, " MARQUEE_SQL_UTC_OFFSET("s.end_time")
-    "  AS end_offset, s.price::text AS price, s.status = 'CANCELLED' AS cancelled, s.start_time <= now() AS started, "
+    "SELECT s.show_id, (s.start_time AT TIME ZONE t.timezone)::date::text AS local_date, " MARQUEE_SHOW_TIMES
+    "  s.price::text AS price, s.status = 'CANCELLED' AS cancelled, s.start_time <= now() AS started, "
     "  m.movie_id, m.title, t.theatre_id, t.name AS theatre_name, t.city, sc.screen_id, sc.screen_name, "
     "  sc.total_seats, sales.orders_confirmed, sales.sold, sales.revenue::text AS revenue "
     "FROM shows s JOIN theatres t ON t.theatre_id = s.theatre_id JOIN screens sc ON sc.screen_id = s.screen_id "
@@ -32,25 +27,18 @@ constexpr pg::Statement kShowOverview{
     "  coalesce(sum(o.amount), 0) AS revenue FROM orders o "
     "  WHERE o.order_id IN (SELECT os.order_id FROM order_seats os WHERE os.show_id = s.show_id) "
     "    AND o.status = 'CONFIRMED') sales "
-    "WHERE s.start_time >= $1::date - interval '1 day' AND s.start_time < $2::date + interval '2 days' "
-    "  AND (s.start_time AT TIME ZONE t.timezone)::date BETWEEN $1::date AND $2::date "
+    "WHERE " MARQUEE_LOCAL_DAY_RANGE("$1", "$2")
     "  AND ($4::bigint IS NULL OR (s.start_time, s.show_id) > (to_timestamp($4::bigint), $5::uuid)) "
     "ORDER BY s.start_time, s.show_id LIMIT $3"};
-
-Money money_of(const pg::Row& row, const char* column) {
-    auto money = Money::parse_decimal(row.text(column));
-    if (!money) throw std::runtime_error("PostgreSQL returned an amount that is not a decimal");
-    return *money;
-}
 
 ShowOverviewRow overview_row_of(const pg::Row& row) {
     ShowOverviewRow r;
     r.show_id = ShowId(row.text("show_id"));
     r.date = row.str("local_date");
     r.start_epoch = row.integer("start_epoch");
-    r.start_time = format_with_offset(r.start_epoch, static_cast<int>(row.integer("start_offset")));
-    r.end_time = format_with_offset(row.integer("end_epoch"), static_cast<int>(row.integer("end_offset")));
-    r.price = money_of(row, "price");
+    r.start_time = catalog::show_local_time(row, "start");
+    r.end_time = catalog::show_local_time(row, "end");
+    r.price = catalog::money_column(row, "price");
     r.cancelled = row.boolean("cancelled");
     r.started = row.boolean("started");
     r.movie_id = MovieId(row.text("movie_id"));
@@ -63,7 +51,7 @@ ShowOverviewRow overview_row_of(const pg::Row& row) {
     r.total_seats = row.integer("total_seats");
     r.orders_confirmed = row.integer("orders_confirmed");
     r.sold = row.integer("sold");
-    r.revenue = money_of(row, "revenue");
+    r.revenue = catalog::money_column(row, "revenue");
     return r;
 }
 

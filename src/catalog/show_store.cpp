@@ -3,7 +3,6 @@
 #include "catalog/sql_fragments.hpp"
 #include "pg/read_pool.hpp"
 
-#include <stdexcept>
 #include <string_view>
 
 namespace marquee::catalog {
@@ -12,23 +11,11 @@ namespace {
 
 // ---- statements ---------------------------------------------------------------------------------
 
-// A show's start and end as instants with the theatre's offset at each (decoded by local_time).
-#define MARQUEE_SHOW_TIMES                                                                                 \
-    "extract(epoch FROM s.start_time)::bigint AS start_epoch, " MARQUEE_SQL_UTC_OFFSET("s.start_time")     \
-    " AS start_offset, extract(epoch FROM s.end_time)::bigint AS end_epoch, "                               \
-    MARQUEE_SQL_UTC_OFFSET("s.end_time") " AS end_offset, "
-
 #define MARQUEE_SHOW_JOINS \
     "FROM shows s JOIN theatres t ON t.theatre_id = s.theatre_id JOIN screens sc ON sc.screen_id = s.screen_id "
 
 // The shows of movie $1 that customers can book: scheduled, at a theatre that is open.
 #define MARQUEE_LISTED_SHOWS "s.movie_id = $1 AND s.status <> 'CANCELLED' AND t.is_active AND "
-
-// A theatre-local date D holds instants within [D - 1 day, D + 2 days) in UTC whatever the zone; that
-// range lets the (movie_id, start_time) index do the work before the exact local-date filter.
-#define MARQUEE_LOCAL_DAY_RANGE(from, to)                                                               \
-    "s.start_time >= " from "::date - interval '1 day' AND s.start_time < " to "::date + interval '2 days' " \
-    "AND (s.start_time AT TIME ZONE t.timezone)::date BETWEEN " from "::date AND " to "::date "
 
 constexpr pg::Statement kAvailability{
     "movie_availability",
@@ -94,26 +81,13 @@ constexpr pg::Statement kMovieAndScreenExist{
 
 #undef MARQUEE_SHOWS_ON_DATE
 #undef MARQUEE_SHOW_ROWS
-#undef MARQUEE_LOCAL_DAY_RANGE
 #undef MARQUEE_LISTED_SHOWS
 #undef MARQUEE_SHOW_JOINS
-#undef MARQUEE_SHOW_TIMES
 
 // The constraint that keeps two live shows off one screen at once (sql/migrations/001_schema.sql).
 constexpr std::string_view kNoOverlappingShows = "shows_no_overlap";
 
 // ---- decoders -----------------------------------------------------------------------------------
-
-// One of MARQUEE_SHOW_TIMES's instants ("start" or "end") as the theatre's clock showed it.
-std::string local_time(const pg::Row& row, std::string_view epoch, std::string_view offset) {
-    return format_with_offset(row.integer(epoch), static_cast<int>(row.integer(offset)));
-}
-
-Money price_of(const pg::Row& row) {
-    auto money = Money::parse_decimal(row.text("price"));
-    if (!money) throw std::runtime_error("PostgreSQL returned a price that is not a decimal");
-    return *money;
-}
 
 ShowListingRow listing_row_of(const pg::Row& row) {
     return ShowListingRow{
@@ -126,9 +100,9 @@ ShowListingRow listing_row_of(const pg::Row& row) {
         .cancellation_available = row.boolean("cancellation_available"),
         .distance_km = row.optional_str("km"),
         .show_id = ShowId(row.text("show_id")),
-        .start_time = local_time(row, "start_epoch", "start_offset"),
-        .end_time = local_time(row, "end_epoch", "end_offset"),
-        .price = price_of(row),
+        .start_time = show_local_time(row, "start"),
+        .end_time = show_local_time(row, "end"),
+        .price = money_column(row, "price"),
         .screen_id = ScreenId(row.text("screen_id")),
         .screen_name = row.str("screen_name"),
         .total_seats = row.integer("total_seats"),
@@ -141,9 +115,9 @@ ShowSummary summary_of(const pg::Row& row) {
         .movie_id = MovieId(row.text("movie_id")),
         .theatre_id = TheatreId(row.text("theatre_id")),
         .screen_id = ScreenId(row.text("screen_id")),
-        .start_time = local_time(row, "start_epoch", "start_offset"),
-        .end_time = local_time(row, "end_epoch", "end_offset"),
-        .price = price_of(row),
+        .start_time = show_local_time(row, "start"),
+        .end_time = show_local_time(row, "end"),
+        .price = money_column(row, "price"),
         .cancelled = row.boolean("cancelled"),
         .total_seats = row.integer("total_seats"),
         .date = row.str("local_date"),

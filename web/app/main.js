@@ -3,7 +3,7 @@
 // return a cleanup function, called when the route changes (to close streams and stop timers).
 
 import { createApi } from '../lib/api.js';
-import { createSession } from '../lib/session.js';
+import { createSession, SESSION_ENDED } from '../lib/session.js';
 import { createAlerts } from '../lib/alerts.js';
 import { renderSignIn } from '../lib/signin.js';
 import { focusQuietly } from '../lib/dom.js';
@@ -18,7 +18,6 @@ import { SAVED_CUSTOMER } from './customerform.js';
 const view = document.getElementById('view');
 const alerts = createAlerts(document.getElementById('alert'), document.getElementById('announcer'));
 const session = createSession('marquee.token');
-const SESSION_ENDED = 'Your session has ended, please sign in again';
 
 let sessionNotice = null;
 const api = createApi({

@@ -2,6 +2,9 @@
 // The customer app and the operator page keep theirs under different keys: an operator testing
 // a booking in the same browser should not lose their operator session.
 
+/** What a page says when the server stops accepting its token (401), on its way back to sign-in. */
+export const SESSION_ENDED = 'Your session has ended, please sign in again';
+
 /** The claims of a JWT (not verified: the server does that), or null if it isn't one. */
 export function decodeJwt(token) {
   const parts = String(token || '').trim().split('.');

@@ -2,7 +2,7 @@
 // "Cancel show". One page, no routes.
 
 import { createApi } from '../lib/api.js';
-import { createSession } from '../lib/session.js';
+import { createSession, SESSION_ENDED } from '../lib/session.js';
 import { createAlerts } from '../lib/alerts.js';
 import { renderSignIn } from '../lib/signin.js';
 import { h, replace, focusQuietly } from '../lib/dom.js';
@@ -12,7 +12,6 @@ import { createShowForm } from './createshow.js';
 const view = document.getElementById('view');
 const alerts = createAlerts(document.getElementById('alert'), document.getElementById('announcer'));
 const session = createSession('marquee.adminToken');
-const SESSION_ENDED = 'Your session has ended, please sign in again';
 
 let notice = null;
 let generation = 0; // bumped on every (re)start so late answers of an old session are dropped

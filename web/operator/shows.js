@@ -77,9 +77,11 @@ export function createShowsPanel(ctx) {
     replace(body, items.map((show) => {
       const wall = wallClock(show.startTime);
       const status = statusOf(show);
+      // Which show a row's buttons act on, for their accessible names.
+      const which = `${show.movie.title}, ${show.theatre.name}, ${wall ? dateLabel(wall.date) : ''} ${timeLabel(show.startTime)}`;
       const cancelButton = show.status === 'CANCELLED' ? null : h('button', {
         type: 'button', class: 'button danger-outline',
-        'aria-label': `Cancel show: ${show.movie.title}, ${show.theatre.name}, ${wall ? dateLabel(wall.date) : ''} ${timeLabel(show.startTime)}`,
+        'aria-label': `Cancel show: ${which}`,
         onclick: (event) => openCancelDialog(ctx, show, {
           opener: event.currentTarget,
           onCancelled: (answer) => {
@@ -91,7 +93,7 @@ export function createShowsPanel(ctx) {
       }, 'Cancel show');
       const roomButton = show.status === 'CANCELLED' ? null : h('button', {
         type: 'button', class: 'button',
-        'aria-label': `Waiting room: ${show.movie.title}, ${show.theatre.name}, ${wall ? dateLabel(wall.date) : ''} ${timeLabel(show.startTime)}`,
+        'aria-label': `Waiting room: ${which}`,
         onclick: (event) => openWaitingRoomDialog(ctx, show, {
           opener: event.currentTarget,
           onSaved: (room) => {
