@@ -26,8 +26,10 @@ class ReadReplicaTest(BookingSteps, ApiHelpers, unittest.TestCase):
         self.server = Server(env={"DATABASE_READ_URL": DATABASE_READ_URL.replace(str(REPLICA_PORT), str(self.proxy.port)),
                                   "LOG_LEVEL": "info", **env})
         self.admin = self.server.token("admin-replica", admin=True)
-        # The worker has measured the replica's lag and started using it.
-        self.assertTrue(wait_for(lambda: "read replica: in use" in self.log(), timeout=10))
+        # Every worker has measured the replica's lag and started using it: each worker probes on its
+        # own, and a request may land on any of them (the first to log is not enough).
+        workers = int(self.server.env["THREADS"])
+        self.assertTrue(wait_for(lambda: self.log().count("read replica: in use") >= workers, timeout=10))
 
     def log(self):
         with open(self.server.log_path) as f:
