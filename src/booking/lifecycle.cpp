@@ -48,7 +48,8 @@ PaymentVerdict judge_payment(const PaymentFacts& facts, bool second_look) {
 OrderStatus decide_cancellation(const CancellationFacts& facts) {
     switch (facts.status) {
         case OrderStatus::PaymentPending:
-            if (facts.lapsed) throw_order_expired();
+            // Not left pending for the sweeper: its seats would look held until it came by.
+            if (facts.lapsed) return OrderStatus::Expired;
             return OrderStatus::Cancelled;
         case OrderStatus::Confirmed:
             if (facts.show_started)

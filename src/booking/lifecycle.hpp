@@ -53,8 +53,10 @@ struct CancellationFacts {
     bool theatre_allows = false;  // the theatre's cancellationAvailable
 };
 // The status a customer's cancellation leads to: a pending order is CANCELLED, a confirmed one
-// REFUNDED if its theatre allows cancellation and the show has not started. Throws
-// CANCELLATION_NOT_ALLOWED, ORDER_EXPIRED or INVALID_STATE when the order cannot be cancelled.
+// REFUNDED if its theatre allows cancellation and the show has not started. A pending order whose
+// window has passed is EXPIRED, as a payment of it would be (the caller then answers
+// ORDER_EXPIRED, its seats already free). Throws CANCELLATION_NOT_ALLOWED, ORDER_EXPIRED (expired
+// before) or INVALID_STATE when the order cannot be cancelled.
 OrderStatus decide_cancellation(const CancellationFacts& facts);
 
 // Whether an order in this status owns its seats (they are in order_seats and held or sold in

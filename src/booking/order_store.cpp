@@ -152,7 +152,7 @@ constexpr pg::Statement kLockForCancellation{
     "FROM orders o JOIN show_slots s ON s.show_id = o.show_id JOIN theatres t ON t.theatre_id = s.theatre_id "
     "WHERE o.order_id = $1 AND o.user_id = $2 FOR UPDATE OF o"};
 
-// $1 order, $2 its new status (an ending one: CANCELLED, REFUNDED).
+// $1 order, $2 its new status (an ending one: CANCELLED, REFUNDED, EXPIRED).
 constexpr pg::Statement kEndOrder{
     "order_end",
     "WITH changed AS (UPDATE orders SET status = $2, cancelled_at = now() WHERE order_id = $1 RETURNING *), "

@@ -8,6 +8,8 @@
 #include "catalog/cache.hpp"
 #include "common/errors.hpp"
 
+#include <exception>
+
 namespace marquee::booking {
 
 namespace {
@@ -93,6 +95,10 @@ boost::asio::awaitable<Order> Orders::pay(const UserId& user, const OrderId& ord
     auto record = co_await store_.pay(order_id, user);
     if (!record) throw ApiError::not_found("order not found");
     lifecycle::PaymentFacts facts{record->before, record->lapsed, record->paid.has_value()};
+    if (record->before == OrderStatus::Expired)
+        // The sweeper expired it, its own step in Redis perhaps still on the way: ORDER_EXPIRED must
+        // not be followed by a seat map that still shows the seats held.
+        co_await sync_.order_ended_elsewhere(record->show, order_id, record->seats);
     switch (lifecycle::judge_payment(facts)) {
         case lifecycle::PaymentVerdict::PaidNow:
             co_await sync_.order_changed(record->show, order_id, OrderStatus::PaymentPending, OrderStatus::Confirmed,
@@ -118,15 +124,29 @@ boost::asio::awaitable<Order> Orders::pay(const UserId& user, const OrderId& ord
 }
 
 boost::asio::awaitable<Order> Orders::cancel(const UserId& user, const OrderId& order_id) {
-    OrderStatus before = OrderStatus::PaymentPending, after = OrderStatus::PaymentPending;
+    OrderStatus after = OrderStatus::PaymentPending;
+    std::optional<CancellationCandidate> found;  // the order as the store locked it, if it did
     std::function<OrderStatus(const CancellationCandidate&)> decide = [&](const CancellationCandidate& c) {
-        before = c.status;
+        found = c;
         after = lifecycle::decide_cancellation({c.status, c.lapsed, c.show_started, c.theatre_allows});
         return after;
     };
-    auto ended = co_await store_.cancel(order_id, user, decide);
+    std::optional<EndedOrder> ended;
+    std::exception_ptr refused;
+    try {
+        ended = co_await store_.cancel(order_id, user, decide);
+    } catch (const ApiError&) {
+        refused = std::current_exception();  // (no co_await in a handler)
+    }
+    if (refused) {
+        if (found && found->status == OrderStatus::Expired)
+            // As for a payment (pay): the sweeper's own step in Redis may still be on the way.
+            co_await sync_.order_ended_elsewhere(found->show, order_id, found->seats);
+        std::rethrow_exception(refused);
+    }
     if (!ended) throw ApiError::not_found("order not found");
-    co_await sync_.order_changed(ended->show, order_id, before, after, ended->seats, ended->seat_version);
+    co_await sync_.order_changed(ended->show, order_id, found->status, after, ended->seats, ended->seat_version);
+    if (after == OrderStatus::Expired) lifecycle::throw_order_expired();  // its window passed: expired, not cancelled
     co_return co_await get(user, order_id);
 }
 

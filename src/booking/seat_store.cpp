@@ -470,6 +470,11 @@ boost::asio::awaitable<void> SeatStore::free_order_seats(const ShowId& show, con
     co_await run_script(kFreeOrderSeats, show, std::move(args));
 }
 
+boost::asio::awaitable<void> SeatStore::free_ended_order_seats(const ShowId& show, const OrderId& order,
+                                                               const std::vector<SeatId>& seats) {
+    co_await free_order_seats(show, order, false, seats, -1);
+}
+
 boost::asio::awaitable<SeatStore::Outcome> SeatStore::claim_hold(const ShowInfo& show, const UserId& user,
                                                                  const HoldId& hold, std::chrono::milliseconds claim) {
     std::vector<std::string> args{user.str(), hold.str(), std::to_string(claim.count())};

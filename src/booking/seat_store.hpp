@@ -137,6 +137,11 @@ public:
                                                   const std::vector<SeatId>& seats, std::int64_t seat_version);
     boost::asio::awaitable<void> free_order_seats(const ShowId& show, const OrderId& order, bool were_sold,
                                                   const std::vector<SeatId>& seats, std::int64_t seat_version);
+    // Frees what Redis still has as an unpaid order's seats, for a request that found the order
+    // ended by another process whose own step (free_order_seats) may not have landed yet. Counted
+    // nowhere: that step still is, when it lands (lua/free_order_seats.lua, seat version -1).
+    boost::asio::awaitable<void> free_ended_order_seats(const ShowId& show, const OrderId& order,
+                                                        const std::vector<SeatId>& seats);
     // Rebuilds the show's seats from PostgreSQL, keeping the live holds on seats it leaves free.
     boost::asio::awaitable<void> resync(const ShowId& show);
 

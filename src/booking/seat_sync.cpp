@@ -81,6 +81,13 @@ boost::asio::awaitable<void> SeatSync::order_changed(const ShowId& show, const O
     });
 }
 
+boost::asio::awaitable<void> SeatSync::order_ended_elsewhere(const ShowId& show, const OrderId& order,
+                                                             const std::vector<SeatId>& seats) {
+    co_await tell_redis("order ended elsewhere", order.str(), [&]() -> boost::asio::awaitable<void> {
+        co_await seats_.free_ended_order_seats(show, order, seats);
+    });
+}
+
 boost::asio::awaitable<void> SeatSync::show_cancelled(const ShowId& show) {
     co_await tell_redis("show cancelled", show.str(), [&]() -> boost::asio::awaitable<void> {
         co_await seats_.resync(show);

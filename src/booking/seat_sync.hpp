@@ -39,6 +39,11 @@ public:
     boost::asio::awaitable<void> order_changed(const ShowId& show, const OrderId& order, OrderStatus before,
                                                OrderStatus after, const std::vector<SeatId>& seats,
                                                std::int64_t seat_version);
+    // A request found `order` (unpaid) already ended by another process, perhaps a moment ago: the
+    // seats Redis still has as the order's are freed now, so the answer the client gets (the order
+    // expired) and the seat map it reads next agree. The other process's own step still follows.
+    boost::asio::awaitable<void> order_ended_elsewhere(const ShowId& show, const OrderId& order,
+                                                       const std::vector<SeatId>& seats);
     // The show is cancelled in PostgreSQL: its Redis state is rebuilt from there (no seat held or sold).
     boost::asio::awaitable<void> show_cancelled(const ShowId& show);
 

@@ -381,6 +381,48 @@ class PaymentWindowTest(BookingSteps, ServerTestCase):
         self.assertError(self.order(t, h["holdId"]), 409, "HOLD_EXPIRED")
 
 
+class OrderEndedMeanwhileTest(BookingSteps, ServerTestCase):
+    """An answer of ORDER_EXPIRED is never followed by a seat map that still shows the order's seats
+    held (with the default payment window, Redis would otherwise keep them held for ten minutes)."""
+
+    def expire_as_a_dead_sweeper_did(self, order):
+        """What the expiry sweeper commits, without the step in Redis that should follow it: the
+        process died between the two (or the step is still on its way)."""
+        psql("WITH o AS (UPDATE orders SET status = 'EXPIRED', cancelled_at = now(), expires_at = now() "
+             f"WHERE order_id = '{order['orderId']}' RETURNING order_id) "
+             "DELETE FROM order_seats WHERE order_id IN (SELECT order_id FROM o)")
+
+    def assert_expired_and_free(self, response, token, order, show, seat):
+        self.assertError(response, 409, "ORDER_EXPIRED")
+        self.assertEqual(self.call("GET", f"/api/v1/orders/{order['orderId']}", token=token).json["status"], "EXPIRED")
+        seat_map = self.seat_map(show["showId"])
+        self.assertNotIn(seat, seat_map["heldSeatIds"] + seat_map["unavailableSeatIds"])
+        self.assertEqual(self.hold(self.buyer(), show["showId"], [seat]).status, 201)
+
+    def test_paying_an_order_the_sweeper_expired_frees_its_seats(self):
+        show, t = self.new_show(), self.buyer()
+        o = self.book(t, show["showId"], ["C2"])
+        self.expire_as_a_dead_sweeper_did(o)
+        paid = self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t)
+        self.assert_expired_and_free(paid, t, o, show, "C2")
+
+    def test_cancelling_an_order_the_sweeper_expired_frees_its_seats(self):
+        show, t = self.new_show(), self.buyer()
+        o = self.book(t, show["showId"], ["C3"])
+        self.expire_as_a_dead_sweeper_did(o)
+        cancelled = self.call("POST", f"/api/v1/orders/{o['orderId']}/cancel", token=t)
+        self.assert_expired_and_free(cancelled, t, o, show, "C3")
+
+    def test_cancelling_a_lapsed_order_expires_it(self):
+        # Its window has passed and the sweeper has not come by yet: the cancellation expires it,
+        # as a payment would, rather than leave its seats held until the sweeper does.
+        show, t = self.new_show(), self.buyer()
+        o = self.book(t, show["showId"], ["C4"])
+        psql(f"UPDATE orders SET expires_at = now() - interval '1 second' WHERE order_id = '{o['orderId']}'")
+        cancelled = self.call("POST", f"/api/v1/orders/{o['orderId']}/cancel", token=t)
+        self.assert_expired_and_free(cancelled, t, o, show, "C4")
+
+
 class BookingRaceTest(BookingSteps, ServerTestCase):
     def test_50_users_race_through_hold_order_confirm_on_12_seats(self):
         show = self.new_show(rows=3, seats=4)

@@ -76,10 +76,11 @@ TEST(Lifecycle, CancellationPolicyByTheatreAndShowTime) {
     auto decide = [](OrderStatus s, bool lapsed, bool started, bool allows) {
         return lifecycle::decide_cancellation({s, lapsed, started, allows});
     };
-    // A pending order is cancelled whatever the theatre says, until its window passes.
+    // A pending order is cancelled whatever the theatre says, until its window passes; then it is
+    // expired (and the caller answers ORDER_EXPIRED).
     EXPECT_EQ(decide(OrderStatus::PaymentPending, false, false, false), OrderStatus::Cancelled);
     EXPECT_EQ(decide(OrderStatus::PaymentPending, false, false, true), OrderStatus::Cancelled);
-    EXPECT_EQ(code_of([&] { decide(OrderStatus::PaymentPending, true, false, true); }), "409 ORDER_EXPIRED");
+    EXPECT_EQ(decide(OrderStatus::PaymentPending, true, false, true), OrderStatus::Expired);
     // A paid order is refunded only where the theatre allows it and before the show starts.
     EXPECT_EQ(decide(OrderStatus::Confirmed, false, false, true), OrderStatus::Refunded);
     EXPECT_EQ(code_of([&] { decide(OrderStatus::Confirmed, false, false, false); }), "409 CANCELLATION_NOT_ALLOWED");
