@@ -29,8 +29,8 @@ browserTest('a hold that expires on screen releases the seats', { skip: !SHORT_H
   assert.equal(await page.getByRole('heading', { name: 'Your seats are held' }).count(), 0);
 
   // The server frees the seats as the hold lapses; the stream (or the refresh) brings that here.
-  await page.getByRole('button', { name: 'Row B seat 2, regular, available' }).waitFor({ timeout: 5000 });
-  await page.getByRole('button', { name: 'Row B seat 3, regular, available' }).waitFor({ timeout: 1000 });
+  await page.getByRole('button', { name: 'Row B seat 2, regular, available' }).waitFor({ timeout: 10000 });
+  await page.getByRole('button', { name: 'Row B seat 3, regular, available' }).waitFor({ timeout: 3000 });
   assert.equal(await seat(page, 'B', 2).getAttribute('aria-pressed'), 'false');
   assert.ok(await page.getByRole('button', { name: 'Hold seats' }).isDisabled());
 

@@ -175,7 +175,7 @@ export async function screenshot(page, name, { fullPage = false } = {}) {
 }
 
 /** Polls `check` (sync or async, truthy = done) until `timeout` ms; fails with `message`. */
-export async function eventually(check, { timeout = 5000, interval = 100, message = 'condition not met in time' } = {}) {
+export async function eventually(check, { timeout = 10000, interval = 100, message = 'condition not met in time' } = {}) {
   const deadline = Date.now() + timeout;
   let last;
   for (;;) {

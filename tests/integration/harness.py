@@ -219,10 +219,14 @@ class Gateway(HttpClient):
         subprocess.run(["bash", "-c", f'source "{ROOT}/scripts/lib.sh"; source "{ROOT}/scripts/cluster.sh"; {function}'],
                        env=self.env, check=True, capture_output=True, text=True)
 
-    def access_log(self):
-        time.sleep(1.5)  # the log is buffered for up to a second
-        with open(os.path.join(self.dir, "nginx", "access.log")) as f:
-            return f.read()
+    def access_log(self, containing=()):
+        """The access log once it has every string of `containing` (nginx buffers it for up to a
+        second), or as it is after 10 s."""
+        def read():
+            with open(os.path.join(self.dir, "nginx", "access.log")) as f:
+                return f.read()
+        wait_for(lambda: all(text in read() for text in containing), timeout=10)
+        return read()
 
     def stop(self):
         self.script("stop_gateway")
@@ -261,6 +265,7 @@ class Proxy:
         self.conns = []
         self.lock = threading.Lock()
         self.relayed = 0  # bytes passed on, both ways
+        self.held_back = b""  # what arrived while paused, both ways (the first 1 MB)
         self.flowing = threading.Event()  # cleared by pause(): bytes wait until resume()
         self.flowing.set()
         self.start()
@@ -309,6 +314,8 @@ class Proxy:
                 data = src.recv(65536)
                 if not data:
                     break
+                if not self.flowing.is_set() and len(self.held_back) < 1 << 20:
+                    self.held_back += data
                 self.flowing.wait()
                 dst.sendall(data)
                 self.relayed += len(data)

@@ -123,15 +123,18 @@ class FailoverTest(BookingSteps, ApiHelpers, unittest.TestCase):
 
     def test_every_command_finds_its_node(self):
         # Shows land on all three primaries; each is booked through the node serving its slot.
-        owners = set()
-        for _ in range(12):
+        # (Shows are made until every primary has one: twelve random ones miss a primary 2% of the
+        # time; sixty, never in practice.)
+        owners, booked = set(), 0
+        while (len(owners) < 3 or booked < 6) and booked < 60:
+            booked += 1
             show = self.new_show()["showId"]
             owners.add(self.cluster.primary_of(f"show:{{{show}}}")[0])
             buyer = self.buyer()
             order = self.book(buyer, show, ["A1", "A2"])
             self.assertEqual(self.pay(buyer, order["orderId"]).status, 200)
             self.assertEqual(set(self.seat_map(show)["unavailableSeatIds"]), {"A1", "A2"})
-        self.assertEqual(len(owners), 3, "twelve shows should have reached every primary")
+        self.assertEqual(len(owners), 3, "sixty shows should have reached every primary")
 
     def test_a_primary_killed_under_load(self):
         show = self.new_show(rows=4, seats=10)["showId"]
@@ -162,7 +165,7 @@ class FailoverTest(BookingSteps, ApiHelpers, unittest.TestCase):
             killed_at = time.time()
             self.cluster.kill(primary)
             # Health speaks for every shard, not just the one its clock reading goes to.
-            self.assertTrue(wait_for(lambda: self.call("GET", "/api/health").json["redis"] == "down", timeout=2))
+            self.assertTrue(wait_for(lambda: self.call("GET", "/api/health").json["redis"] == "down", timeout=5))
             PrivateRedisCluster.wait(lambda: self.cluster.is_primary(replica), "the replica was never promoted", timeout=20)
             promoted_at = time.time()
             # Holds succeed again once the client has found the new primary.
@@ -183,7 +186,7 @@ class FailoverTest(BookingSteps, ApiHelpers, unittest.TestCase):
                              f"503s went on for {max(refused) - killed_at:.1f} s after the kill")
         # The client refreshed its map on its own: the first hold after the promotion came soon after it.
         first_success = min(at for at, status in outcomes if status == 201 and at > promoted_at)
-        self.assertLess(first_success - promoted_at, 1.0)
+        self.assertLess(first_success - promoted_at, 2.0)
         print(f"\n  killed → promoted {promoted_at - killed_at:.2f} s, last 503 {max(refused) - killed_at:.2f} s after the kill, "
               f"first hold {first_success - promoted_at:.2f} s after the promotion; {len(refused)} 503s of {len(outcomes)}")
         # Whatever the promoted replica missed, the seats paid for before the kill are sold.

@@ -82,7 +82,7 @@ class GatewayTest(BookingSteps, ApiHelpers, unittest.TestCase):
         self.assertEqual(given.header("X-Request-Id"), "trace-me-123")
         made = self.call("GET", "/api/health")
         self.assertRegex(made.header("X-Request-Id") or "", r"^[0-9a-f]{32}$")
-        log = self.gateway.access_log()
+        log = self.gateway.access_log(containing=("trace-me-123", made.header("X-Request-Id") or "?"))
         self.assertIn("trace-me-123", log)
         self.assertIn(made.header("X-Request-Id"), log)
 
@@ -96,11 +96,12 @@ class GatewayTest(BookingSteps, ApiHelpers, unittest.TestCase):
         big = self.call("POST", "/api/v1/holds", raw=b"{" + b" " * 70_000 + b"}", token=self.buyer())
         self.assertError(big, 413, "PAYLOAD_TOO_LARGE")
         # Public reads per client address: a burst beyond the limit is refused, then served again.
-        statuses = [self.call("GET", "/api/v1/movies").status for _ in range(READS_BURST + READS_PER_SECOND)]
-        self.assertIn(429, statuses)
-        refused = self.call("GET", "/api/v1/movies")
-        if refused.status == 429:
-            self.assertError(refused, 429, "RATE_LIMITED")
+        # Sent at once: one after another, a loaded machine may not send them faster than the rate.
+        responses = in_parallel([lambda: self.call("GET", "/api/v1/movies")] * (2 * READS_BURST + 10))
+        refused = [r for r in responses if r.status == 429]
+        self.assertTrue(refused, [r.status for r in responses])
+        self.assertError(refused[0], 429, "RATE_LIMITED")
+        self.assertLessEqual({r.status for r in responses}, {200, 429})
         self.assertTrue(wait_for(lambda: self.call("GET", "/api/v1/movies").status == 200, timeout=3))
 
     def test_rolling_restart_fails_no_request(self):

@@ -114,7 +114,9 @@ class GracefulShutdownInFlightTest(unittest.TestCase):
             result = {}
             worker = threading.Thread(target=lambda: result.update(r=server.request("GET", movie, timeout=20)))
             worker.start()
-            time.sleep(0.5)  # the request is now waiting on PostgreSQL
+            # The request is now waiting on PostgreSQL: its query (by its prepared statement's name)
+            # reached the stuck proxy.
+            self.assertTrue(wait_for(lambda: b"movie_availability" in pg.held_back, timeout=10))
             server.process.terminate()
             time.sleep(0.5)
             self.assertIsNone(server.process.poll(), "the server quit with a request in flight")

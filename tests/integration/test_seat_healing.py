@@ -346,9 +346,10 @@ class StorageTest(HealingSteps, ServerTestCase):
     def test_a_refused_hold_writes_nothing(self):
         show = self.new_show()["showId"]
         self.assertEqual(self.hold(self.buyer(), show, ["A1"]).status, 201)
-        before = sorted(redis_cli("KEYS", "hold_show:*").split())  # (KEYS has no order of its own)
+        before = set(redis_cli("KEYS", "hold_show:*").split())
         self.assertEqual(self.hold(self.buyer(), show, ["A1"]).status, 409)
-        self.assertEqual(sorted(redis_cli("KEYS", "hold_show:*").split()), before)
+        # No key added (older holds' keys may expire meanwhile).
+        self.assertLessEqual(set(redis_cli("KEYS", "hold_show:*").split()), before)
 
     def test_a_shows_state_expires_a_day_after_it_ends(self):
         show = self.new_show(days_ahead=3)

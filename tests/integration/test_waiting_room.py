@@ -164,18 +164,20 @@ class WaitingRoomTest(ServerTestCase):
         return json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))["sub"]
 
     def test_queue_order_and_one_place_per_user(self):
-        self.room(admitPerSecond=2, opensAt=None)
+        # Everyone queues before the room opens (however slow the machine, nobody is admitted while
+        # they join), then it opens: admission counts from the change of settings.
+        in_an_hour = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).isoformat()
+        self.room(admitPerSecond=2, opensAt=in_an_hour)
         fans = [self.person() for _ in range(8)]
-        started = time.time()
         tickets = []
         for i, fan in enumerate(fans):
             place = self.join(fan)
-            if place["status"] == "WAITING":
-                tickets.append(place["ticket"])
-                again = self.join(fan)  # one place per user: joining again changes nothing
-                self.assertEqual((again["position"], again["ticket"]), (place["position"], place["ticket"]))
-            else:
-                tickets.append(place["ticket"])
+            self.assertEqual((place["status"], place["position"]), ("WAITING", i + 1), place)
+            tickets.append(place["ticket"])
+            again = self.join(fan)  # one place per user: joining again changes nothing
+            self.assertEqual((again["position"], again["ticket"]), (place["position"], place["ticket"]))
+        self.room(admitPerSecond=2, opensAt=None)
+        started = time.time()
         admitted_at = {}
         while len(admitted_at) < len(fans) and time.time() - started < 20:
             for i, fan in enumerate(fans):
@@ -227,12 +229,13 @@ class WaitingRoomTest(ServerTestCase):
         self.assertEqual(self.poll(alice, ticket).json["seatsAvailable"], 38)
 
     def test_sales_open_at_the_scheduled_time(self):
-        opens = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=3)
+        me = self.person()  # (a subprocess: made before the clock starts)
+        # Far enough ahead for the set-up, the join and the poll to land before it on a loaded machine.
+        opens = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0) + datetime.timedelta(seconds=5)
         self.room(admitPerSecond=100, opensAt=opens.isoformat())
-        me = self.person()
         ticket = self.join(me)["ticket"]
         self.assertEqual(self.poll(me, ticket).json["status"], "WAITING")
-        admission = self.admitted(me, ticket, timeout=10)
+        admission = self.admitted(me, ticket, timeout=20)
         self.assertGreaterEqual(time.time(), opens.timestamp() - 0.5)
         self.assertEqual(self.hold(me, ["D1"], admission).status, 201)
 
@@ -256,7 +259,8 @@ class WaitingRoomTest(ServerTestCase):
     def test_a_room_that_turns_itself_on(self):
         self.room(enabled=False, autoAbovePerSecond=3)
         self.assertEqual(self.call("GET", f"/api/v1/admin/shows/{self.show}/waiting-room", token=self.admin).json["on"], False)
-        replies = in_parallel([lambda s=s: self.hold(self.person(), [s]) for s in ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"]])
+        people = [self.person() for _ in range(8)]  # (subprocesses: made before, so the holds land together)
+        replies = in_parallel([lambda p=p, s=s: self.hold(p, [s]) for p, s in zip(people, ["A1", "A2", "A3", "A4", "A5", "A6", "A7", "A8"])])
         statuses = sorted(r.status for r in replies)
         self.assertIn(403, statuses)
         self.assertLessEqual(statuses.count(201), 6)  # at most 3 in each of two seconds
