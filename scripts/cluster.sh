@@ -10,6 +10,7 @@
 #   REDIS_CLUSTER_PORT        7001: the six Redis nodes use it and the next five
 #   PG_REPLICA_PORT           5434      PG_REPLICA_SLOT  marquee_replica
 #   INSTANCES                 2         INSTANCE_BASE_PORT 8081   INSTANCE_THREADS 1   JOBS_THREADS 1
+#   JOBS_METRICS_PORT         8079: the jobs process's /metrics and /api/health (its METRICS_PORT)
 #   GATEWAY_PORT              8080      GATEWAY_TLS_PORT 8443     TLS_CERT, TLS_KEY (default: self-signed)
 #   PUBLIC_READS_PER_SECOND   200       PUBLIC_READS_BURST 100    (per client address, at the gateway)
 # When we are root every process runs as $PG_OS_USER, like PostgreSQL. Only pids from this
@@ -357,24 +358,27 @@ stop_instances() {
   for port in $(running_instance_ports); do stop_instance "$port"; done
 }
 
-# start_jobs_process [VAR=VALUE...]: `marquee jobs`, in our environment plus THREADS, or in exactly
-# the environment given.
+# start_jobs_process [VAR=VALUE...]: `marquee jobs`, in our environment plus HOST, METRICS_PORT and
+# THREADS, or in exactly the environment given.
 # shellcheck disable=SC2120  # restart_of passes the environment
 start_jobs_process() {
-  local dir pid
+  local dir
   dir="$(cluster_dir)"
   pid_of "$dir/jobs.pid" "$(service_bin)" >/dev/null && return 0
   install_service_binary
   cluster_mkdir
-  local environment=(env THREADS="${JOBS_THREADS:-1}")
+  local environment=(env HOST=127.0.0.1 METRICS_PORT="${JOBS_METRICS_PORT:-8079}" THREADS="${JOBS_THREADS:-1}")
   if (($#)); then environment=(env -i "$@"); fi
   log "starting the jobs process"
   spawn "$dir/jobs.pid" "$dir/jobs.log" "${environment[@]}" "$(service_bin)" jobs
-  wait_until 5 pid_of "$dir/jobs.pid" "$(service_bin)" || die "the jobs process did not start; see $dir/jobs.log"
-  # A bad setting stops it at once: still there after a second means it is running.
-  pid="$(pid_of "$dir/jobs.pid" "$(service_bin)")"
-  sleep 1
-  ! pid_gone "$pid" || die "the jobs process stopped; see $dir/jobs.log"
+  wait_until 30 jobs_process_healthy || die "the jobs process is not healthy after 30 s; see $dir/jobs.log"
+}
+
+jobs_process_healthy() {  # ours (by its pid file) and answering 200 on /api/health on its METRICS_PORT
+  local port
+  port="$(tr '\0' '\n' <"/proc/$(pid_of "$(cluster_dir)/jobs.pid" "$(service_bin)")/environ" | sed -n 's/^METRICS_PORT=//p')" ||
+    return 1
+  [[ -n "$port" ]] && curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/api/health"
 }
 
 stop_jobs_process() { stop_pid "$(cluster_dir)/jobs.pid" "$(service_bin)" "the jobs process"; }
@@ -548,7 +552,8 @@ cluster_summary() {
   cat >&2 <<EOF
 Marquee is running ($MARQUEE_ENV):
   gateway     http://127.0.0.1:${GATEWAY_PORT:-8080}  https://127.0.0.1:${GATEWAY_TLS_PORT:-8443} (certificate: $(tls_files | cut -d' ' -f1))
-  instances   $(instance_ports | sed 's/^/127.0.0.1:/' | paste -sd' ') (THREADS=${INSTANCE_THREADS:-1} each), and a jobs process
+  instances   $(instance_ports | sed 's/^/127.0.0.1:/' | paste -sd' ') (THREADS=${INSTANCE_THREADS:-1} each)
+  jobs        a jobs process, /metrics and /api/health on http://127.0.0.1:${JOBS_METRICS_PORT:-8079}
   PostgreSQL  $DATABASE_URL (primary), $DATABASE_READ_URL (replica)
   Redis       $REDIS_URL (3 primaries, 1 replica each: $(redis_cluster_ports | paste -sd' '))
   logs        $dir/nginx/access.log, $dir/nginx/error.log, $dir/instance-<port>.log, $dir/jobs.log,

@@ -158,6 +158,8 @@ Config load_config(const std::function<const char*(const char*)>& getenv) {
         c.host = v;
     }
     if (const char* v = getenv("PORT")) c.port = static_cast<std::uint16_t>(parse_int("PORT", v, 1, 65535));
+    if (const char* v = getenv("METRICS_PORT"); v && *v)
+        c.metrics_port = static_cast<std::uint16_t>(parse_int("METRICS_PORT", v, 1, 65535));
     if (const char* v = getenv("DATABASE_URL")) {
         std::string_view s(v);
         if (s.rfind("postgres://", 0) != 0 && s.rfind("postgresql://", 0) != 0)

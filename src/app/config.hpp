@@ -12,6 +12,9 @@ namespace marquee {
 struct Config {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8080;
+    // METRICS_PORT: where `marquee jobs` answers /metrics and /api/health (on HOST); none by default
+    // (`serve` answers them on PORT with the API).
+    std::optional<std::uint16_t> metrics_port;
     std::string database_url = "postgresql://marquee@127.0.0.1:5433/marquee";
     // DATABASE_READ_URL: a streaming replica for the public catalogue reads (none: the primary), and
     // how far behind the primary it may be and still serve them (DATABASE_READ_MAX_LAG_SECONDS).

@@ -68,7 +68,7 @@ int run(const Config& config, RunMode mode) {
     std::vector<std::unique_ptr<Worker>> workers;
     std::vector<http::Server::Worker> server_workers;
     for (int i = 0; i < thread_count; ++i) {
-        workers.push_back(std::make_unique<Worker>(config, health, clock, site));
+        workers.push_back(std::make_unique<Worker>(config, health, clock, site, serve_api ? Routes::Api : Routes::Operations));
         Worker& w = *workers.back();
         server_workers.push_back({w.loop, w.router, w.access_log});
     }
@@ -78,12 +78,16 @@ int run(const Config& config, RunMode mode) {
     std::optional<asio::thread_pool> blocking;
     blocking.emplace(1);
 
+    // `serve` listens on PORT; `jobs` on METRICS_PORT if it is set (for /metrics and /api/health).
+    std::optional<std::uint16_t> listen_port;
+    if (serve_api) listen_port = config.port;
+    else listen_port = config.metrics_port;
     std::optional<http::Server> server;
-    if (serve_api) {
+    if (listen_port) {
         try {
-            server.emplace(first.loop, config.host, config.port, server_workers, server_state);
+            server.emplace(first.loop, config.host, *listen_port, server_workers, server_state);
         } catch (const std::exception& e) {
-            spdlog::critical("cannot listen on {}:{}: {}", config.host, config.port, e.what());
+            spdlog::critical("cannot listen on {}:{}: {}", config.host, *listen_port, e.what());
             flush_logging();
             return 1;
         }
@@ -137,6 +141,9 @@ int run(const Config& config, RunMode mode) {
     if (serve_api)
         spdlog::info("marquee {} listening on http://{}:{} with {} thread(s){}", MARQUEE_VERSION, config.host,
                      config.port, thread_count, mode == RunMode::ApiAndJobs ? " and background jobs" : "");
+    else if (listen_port)
+        spdlog::info("marquee {} running background jobs; /metrics and /api/health on http://{}:{}", MARQUEE_VERSION,
+                     config.host, *listen_port);
     else
         spdlog::info("marquee {} running background jobs", MARQUEE_VERSION);
 

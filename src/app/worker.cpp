@@ -55,7 +55,7 @@ booking::BookingSettings booking_settings(const Config& c) {
 }  // namespace
 
 Worker::Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock,
-               std::shared_ptr<const web::StaticSite> site)
+               std::shared_ptr<const web::StaticSite> site, Routes routes)
     : db(loop.get_executor(), config.database_url, config.pg_pool_size),
       replica_db(config.database_read_url
                      ? std::make_unique<pg::Pool>(loop.get_executor(), *config.database_read_url, config.pg_pool_size)
@@ -69,10 +69,11 @@ Worker::Worker(const Config& config, const jobs::HealthState& health, const redi
       router(http::Gate{tokens, users, db, redis, config.rate_limit_per_minute}),
       access_log(loop) {
     add_health_route(router, health);
+    jobs::add_metrics_route(router, db);
+    if (routes == Routes::Operations) return;
     catalog::add_routes(router, catalog);
     booking::add_routes(router, booking);
     jobs::add_dead_letter_routes(router, db);
-    jobs::add_metrics_route(router, db);
     if (config.development) web::add_dev_sign_in_route(router, config.jwt_secret);
     if (site) web::add_site_routes(router, std::move(site));
 }

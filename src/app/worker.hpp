@@ -26,6 +26,10 @@ public:
     void discard_pending() { shutdown(); }
 };
 
+// Which routes a worker answers: the whole API (`serve`), or what a jobs process answers operators
+// on METRICS_PORT (`jobs`: /api/health and /metrics).
+enum class Routes { Api, Operations };
+
 // Everything one I/O thread owns: its event loop, its PostgreSQL pool and Redis connection, and
 // every module's services over them. Only that thread touches any of it, so nothing here needs a
 // lock. Members are built in dependency order and destroyed in reverse.
@@ -33,7 +37,7 @@ class Worker {
 public:
     // `site` (the web app's files, shared by all workers) may be null: no web app (the jobs process).
     Worker(const Config& config, const jobs::HealthState& health, const redis::ServerClock& clock,
-           std::shared_ptr<const web::StaticSite> site);
+           std::shared_ptr<const web::StaticSite> site, Routes routes = Routes::Api);
     ~Worker();
     Worker(const Worker&) = delete;
     Worker& operator=(const Worker&) = delete;

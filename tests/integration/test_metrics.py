@@ -8,7 +8,7 @@ import subprocess
 import unittest
 import uuid
 
-from harness import ROOT, BookingSteps, ServerTestCase, psql
+from harness import ROOT, ApiHelpers, BookingSteps, Server, ServerTestCase, free_port, psql, wait_for
 
 
 def sample(text, name, **labels):
@@ -79,6 +79,48 @@ class MetricsTest(BookingSteps, ServerTestCase):
         rules = os.path.join(ROOT, "deploy", "alerts.yml")
         r = subprocess.run(["promtool", "check", "rules", rules], capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+
+class JobsProcessMetricsTest(BookingSteps, ApiHelpers, unittest.TestCase):
+    """`marquee jobs` (the jobs of a scaled-out deployment) answers /metrics and /api/health on
+    METRICS_PORT, and nothing of the API: what its jobs did (orders expired) can be scraped."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.server = Server(env={"ORDER_TTL_SECONDS": "2", "HOLD_TTL_SECONDS": "1"}, args=("serve", "--no-jobs"))
+        port = free_port()
+        cls.jobs = Server(env={"METRICS_PORT": str(port)}, args=("jobs",), port=port, wait=False)
+        cls.jobs.contract = False  # it answers no API: docs/openapi.yaml is the API's
+        cls.jobs.wait_ready()
+        cls.admin = cls.server.token("admin-jobs-metrics", admin=True)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.jobs.stop()
+        cls.server.stop()
+
+    def jobs_metrics(self):
+        r = self.jobs.request("GET", "/metrics", token=self.admin)
+        self.assertEqual(r.status, 200, r)
+        return r.raw.decode() if isinstance(r.raw, bytes) else r.raw
+
+    def test_the_jobs_process_is_scraped_for_what_its_jobs_did(self):
+        before = sample(self.jobs_metrics(), "marquee_orders_total", outcome="expired")
+        me = self.buyer()
+        order = self.book(me, self.new_show()["showId"], ["A1"])
+        # The API process runs no jobs: the jobs process expires the unpaid order, and says so.
+        self.assertTrue(wait_for(lambda: psql(f"SELECT status FROM orders WHERE order_id = '{order['orderId']}'")
+                                 == "EXPIRED", timeout=15))
+        self.assertGreaterEqual(sample(self.jobs_metrics(), "marquee_orders_total", outcome="expired") - before, 1)
+        r = subprocess.run(["promtool", "check", "metrics"], input=self.jobs_metrics(), capture_output=True, text=True)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_only_health_and_metrics_are_answered(self):
+        self.assertEqual(self.jobs.request("GET", "/api/health").status, 200)
+        self.assertError(self.jobs.request("GET", "/metrics"), 401, "UNAUTHORIZED")
+        self.assertError(self.jobs.request("GET", "/api/v1/movies"), 404, "NOT_FOUND")
+        self.assertError(self.jobs.request("POST", "/api/v1/holds", {"showId": str(uuid.uuid4()), "seatIds": ["A1"]},
+                                           token=self.admin), 404, "NOT_FOUND")
 
 
 if __name__ == "__main__":

@@ -48,12 +48,14 @@ TEST(Config, DefaultsMatchTheSpec) {
     EXPECT_EQ(c.notify_sink, "log");
     EXPECT_TRUE(c.jwt_secret_is_default);
     EXPECT_GE(c.threads, 1);
+    EXPECT_FALSE(c.metrics_port);  // a jobs process listens nowhere unless told
 }
 
 TEST(Config, ReadsValues) {
-    Config c = load({{"PORT", "9000"}, {"REDIS_URL", "redis://10.0.0.5:7000/3"}, {"THREADS", "4"},
+    Config c = load({{"PORT", "9000"}, {"METRICS_PORT", "9100"}, {"REDIS_URL", "redis://10.0.0.5:7000/3"}, {"THREADS", "4"},
                      {"JWT_SECRET", "k"}, {"NOTIFY_SINK", "smtp://127.0.0.1:2525"}, {"RATE_LIMIT_PER_MINUTE", "0"}});
     EXPECT_EQ(c.port, 9000);
+    EXPECT_EQ(c.metrics_port, 9100);
     EXPECT_EQ(c.redis_host, "10.0.0.5");
     EXPECT_EQ(c.redis_port, 7000);
     EXPECT_EQ(c.redis_db, 3);
@@ -111,6 +113,7 @@ TEST(Config, BadValuesNameTheVariable) {
     EXPECT_NE(error_of({{"PORT", "abc"}}).find("PORT"), std::string::npos);
     EXPECT_NE(error_of({{"PORT", "70000"}}).find("PORT"), std::string::npos);
     EXPECT_NE(error_of({{"PORT", "80x"}}).find("PORT"), std::string::npos);
+    EXPECT_NE(error_of({{"METRICS_PORT", "0"}}).find("METRICS_PORT"), std::string::npos);
     EXPECT_NE(error_of({{"THREADS", "0"}}).find("THREADS"), std::string::npos);
     EXPECT_NE(error_of({{"REDIS_URL", "localhost:6379"}}).find("REDIS_URL"), std::string::npos);
     EXPECT_NE(error_of({{"DATABASE_URL", "mysql://x"}}).find("DATABASE_URL"), std::string::npos);
