@@ -10,15 +10,22 @@ namespace marquee::booking {
 
 namespace {
 // New holds (chosen seats or best available) as the seat scripts answered them (docs/operations.md).
-void count_hold(SeatStore::Outcome::Kind kind) {
-    // In the order of SeatStore::Outcome::Kind.
+// marquee_holds_total by outcome, in the order of SeatStore::Outcome::Kind.
+const std::vector<metrics::Counter*>& hold_counters() {
     static const auto counters = metrics::registry().counters(
         "marquee_holds_total", "New holds asked for, by what the seat scripts answered", "outcome",
         {"granted", "taken", "not_bookable", "not_found", "wrong_state", "claimed", "none_free", "admission_refused"});
     static_assert(static_cast<std::size_t>(SeatStore::Outcome::Kind::AdmissionRefused) == 7);
-    counters[static_cast<std::size_t>(kind)]->add();
+    return counters;
 }
+
+void count_hold(SeatStore::Outcome::Kind kind) { hold_counters()[static_cast<std::size_t>(kind)]->add(); }
 }  // namespace
+
+Holds::Holds(SeatStore& seats, const redis::ServerClock& clock, int hold_ttl_seconds)
+    : seats_(seats), clock_(clock), hold_ttl_seconds_(hold_ttl_seconds) {
+    hold_counters();  // every outcome scraped from the start, at 0 (a counter that appears later hides its first rise)
+}
 
 Hold granted_or_throw(SeatStore::Outcome out) {
     using Kind = SeatStore::Outcome::Kind;

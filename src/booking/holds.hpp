@@ -19,8 +19,7 @@ Hold granted_or_throw(SeatStore::Outcome out);
 // error code).
 class Holds {
 public:
-    Holds(SeatStore& seats, const redis::ServerClock& clock, int hold_ttl_seconds)
-        : seats_(seats), clock_(clock), hold_ttl_seconds_(hold_ttl_seconds) {}
+    Holds(SeatStore& seats, const redis::ServerClock& clock, int hold_ttl_seconds);
 
     // All of `seats` (known to be in the layout, in layout order) for `user`, or none.
     // `admission`: the number of the user's waiting-room admission ("" for none), which a show whose

@@ -31,7 +31,7 @@ bool needs_resync(const SeatStore::RedisSeatState& redis, std::int64_t pg_versio
 // from PostgreSQL within seconds. PostgreSQL's per-seat key guards every sale meanwhile.
 class SeatSync {
 public:
-    explicit SeatSync(SeatStore& seats) : seats_(seats) {}
+    explicit SeatSync(SeatStore& seats);
 
     // A hold became `order`: its seats now belong to the order.
     boost::asio::awaitable<void> order_created(const Hold& hold, const Order& order);

@@ -117,6 +117,10 @@ class JobsProcessMetricsTest(BookingSteps, ApiHelpers, unittest.TestCase):
 
     def test_only_health_and_metrics_are_answered(self):
         self.assertEqual(self.jobs.request("GET", "/api/health").status, 200)
+        # Every outcome is there from the start (at 0 until something happens), so a first rise shows.
+        scraped = self.jobs_metrics()
+        for outcome in ("created", "confirmed", "cancelled", "refunded", "expired"):
+            self.assertRegex(scraped, rf'(?m)^marquee_orders_total{{outcome="{outcome}"}} \d+$')
         self.assertError(self.jobs.request("GET", "/metrics"), 401, "UNAUTHORIZED")
         self.assertError(self.jobs.request("GET", "/api/v1/movies"), 404, "NOT_FOUND")
         self.assertError(self.jobs.request("POST", "/api/v1/holds", {"showId": str(uuid.uuid4()), "seatIds": ["A1"]},
