@@ -74,7 +74,7 @@ int run(const Config& config, RunMode mode) {
     }
     Worker& first = *workers.front();
     // Deliveries that block (files, SMTP) get a thread of their own.
-    auto sink = jobs::make_sink(config.notify_sink, config.webhook_secret);
+    auto sinks = jobs::make_sinks(config.notify_sink, config.webhook_secret);
     std::optional<asio::thread_pool> blocking;
     blocking.emplace(1);
 
@@ -105,7 +105,7 @@ int run(const Config& config, RunMode mode) {
         asio::co_spawn(first.loop, jobs::expire_orders(first.booking.order_store, first.booking.sync), asio::detached);
         asio::co_spawn(first.loop, jobs::keep_table_statistics(first.db), asio::detached);
         asio::co_spawn(first.loop, jobs::keep_show_partitions(first.db), asio::detached);
-        asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, *sink, *blocking, config.outbox_max_attempts,
+        asio::co_spawn(first.loop, jobs::deliver_outbox(first.db, sinks, *blocking, config.outbox_max_attempts,
                                                          config.outbox_lease_seconds),
                        asio::detached);
     }

@@ -147,25 +147,6 @@ private:
     std::string secret_;
 };
 
-// Several sinks: each gets every event. One that fails fails the delivery (after the others were
-// tried), so the outbox tries the event again later, for all of them.
-class EverySink final : public NotificationSink {
-public:
-    void deliver(const std::string& event_id, const std::string& event_type, const boost::json::object& payload,
-                 const std::string& payload_json) override {
-        std::string failures;
-        for (auto& sink : sinks) {
-            try {
-                sink->deliver(event_id, event_type, payload, payload_json);
-            } catch (const std::exception& e) {
-                failures += (failures.empty() ? "" : "; ") + std::string(e.what());
-            }
-        }
-        if (!failures.empty()) throw std::runtime_error(failures);
-    }
-    std::vector<std::unique_ptr<NotificationSink>> sinks;
-};
-
 std::string rfc2822_now() {
     char buf[64];
     std::time_t t = std::time(nullptr);
@@ -254,18 +235,16 @@ std::string webhook_signature(const std::string& secret, long long unix_seconds,
     return out;
 }
 
-std::unique_ptr<NotificationSink> make_sink(const std::string& spec, const std::string& webhook_secret) {
+std::vector<NamedSink> make_sinks(const std::string& spec, const std::string& webhook_secret) {
     auto one = [&](const std::string& s) -> std::unique_ptr<NotificationSink> {
         if (s.rfind("file:", 0) == 0) return std::make_unique<FileSink>(s.substr(5));
         if (s.rfind("smtp://", 0) == 0) return std::make_unique<SmtpSink>(s);
         if (s.rfind("webhook:", 0) == 0) return std::make_unique<WebhookSink>(s.substr(8), webhook_secret);
         return std::make_unique<LogSink>();
     };
-    auto specs = sink_specs(spec);
-    if (specs.size() == 1) return one(specs.front());
-    auto all = std::make_unique<EverySink>();
-    for (const auto& s : specs) all->sinks.push_back(one(s));
-    return all;
+    std::vector<NamedSink> sinks;
+    for (const auto& s : sink_specs(spec)) sinks.push_back({s, one(s)});
+    return sinks;
 }
 
 }  // namespace marquee::jobs

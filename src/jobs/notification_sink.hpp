@@ -17,11 +17,18 @@ public:
                          const std::string& payload_json) = 0;
 };
 
+// One of NOTIFY_SINK's sinks, with its entry's text: the key the outbox records it by once it has an
+// event (outbox.delivered_to), so a retry goes only to the sinks that have not had it.
+struct NamedSink {
+    std::string name;
+    std::unique_ptr<NotificationSink> sink;
+};
+
 // NOTIFY_SINK: one sink or several, comma-separated, each "log", "file:/abs/path",
-// "smtp://host:port" or "webhook:https://…" (validated by the configuration already). Webhooks are
-// signed with `webhook_secret`. Several sinks deliver an event to each; if one fails, the event is
-// retried (to all: delivery is at least once, and receivers dedupe by event id).
-std::unique_ptr<NotificationSink> make_sink(const std::string& spec, const std::string& webhook_secret);
+// "smtp://host:port" or "webhook:https://…" (validated by the configuration already), in order.
+// Webhooks are signed with `webhook_secret`. Each sink gets every event at least once; a receiver
+// that must see it exactly once dedupes by event id.
+std::vector<NamedSink> make_sinks(const std::string& spec, const std::string& webhook_secret);
 
 // The sinks of a NOTIFY_SINK value, in order.
 std::vector<std::string> sink_specs(const std::string& spec);

@@ -8,9 +8,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/array.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <random>
 #include <span>
 
@@ -28,8 +31,9 @@ constexpr pg::Statement kLeaseEvents{
     "WITH due AS (SELECT event_id FROM outbox WHERE delivered_at IS NULL AND dead_at IS NULL "
     "  AND next_attempt_at <= now() ORDER BY next_attempt_at, event_id LIMIT $1 FOR UPDATE SKIP LOCKED), "
     "leased AS (UPDATE outbox o SET next_attempt_at = now() + make_interval(secs => $2) FROM due "
-    "  WHERE o.event_id = due.event_id RETURNING o.event_id, o.event_type, o.attempts, o.payload) "
-    "SELECT l.event_id, l.event_type, l.attempts, (l.payload || COALESCE(show_context.fields, '{}'))::text AS payload "
+    "  WHERE o.event_id = due.event_id RETURNING o.event_id, o.event_type, o.attempts, o.payload, o.delivered_to) "
+    "SELECT l.event_id, l.event_type, l.attempts, (l.payload || COALESCE(show_context.fields, '{}'))::text AS payload, "
+    "  to_jsonb(l.delivered_to)::text AS delivered_to "
     "FROM leased l "
     "LEFT JOIN LATERAL (SELECT jsonb_build_object('movie', m.title, 'theatre', t.name, 'theatreAddress', t.address, "
     "    'startTime', to_char(lower(s.during) AT TIME ZONE t.timezone, 'YYYY-MM-DD HH24:MI'), 'timezone', t.timezone) "
@@ -44,11 +48,13 @@ constexpr pg::Statement kMarkDelivered{
     "outbox_delivered",
     "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL "
     "WHERE event_id = ANY($1::bigint[])"};
-// $1 event, $2 the error, $3 seconds to the next attempt, $4 whether it is parked as dead now.
+// $1 event, $2 the error, $3 seconds to the next attempt, $4 whether it is parked as dead now, $5 the
+// sinks that had it on this attempt (a JSON array of their names).
 constexpr pg::Statement kMarkFailed{
     "outbox_failed",
     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
-    "next_attempt_at = now() + make_interval(secs => $3), dead_at = CASE WHEN $4 THEN now() END "
+    "next_attempt_at = now() + make_interval(secs => $3), dead_at = CASE WHEN $4 THEN now() END, "
+    "delivered_to = delivered_to || ARRAY(SELECT jsonb_array_elements_text($5::jsonb)) "
     "WHERE event_id = $1"};
 
 // Delivered events are kept for a week (to answer "was I notified?"), then removed a batch at a time.
@@ -65,8 +71,26 @@ constexpr std::chrono::minutes kRemoveEvery{1};
 struct Event {
     std::string id, type, payload;
     int attempts = 0;  // made before this one
-    std::optional<std::string> error;  // set when the sink refused it
+    std::vector<std::string> delivered_to;  // sinks that had it on an earlier attempt (by name)
+    boost::json::array delivered_now;  // sinks that had it on this attempt
+    std::optional<std::string> error;  // set when a sink refused it (each one's error, joined)
 };
+
+// Hands the event to every sink that has not had it yet; each failure is noted and the others still
+// get it. Runs on the blocking thread.
+void deliver_to_sinks(Event& e, const std::vector<NamedSink>& sinks) {
+    std::optional<boost::json::value> payload;
+    for (const auto& named : sinks) {
+        if (std::find(e.delivered_to.begin(), e.delivered_to.end(), named.name) != e.delivered_to.end()) continue;
+        try {
+            if (!payload) payload = boost::json::parse(e.payload);
+            named.sink->deliver(e.id, e.type, payload->as_object(), e.payload);
+            e.delivered_now.emplace_back(named.name);
+        } catch (const std::exception& ex) {
+            e.error = (e.error ? *e.error + "; " : std::string()) + ex.what();
+        }
+    }
+}
 
 double jitter() {
     thread_local std::mt19937 rng{std::random_device{}()};
@@ -77,7 +101,7 @@ constexpr std::chrono::milliseconds kPollInterval{250};
 
 }  // namespace
 
-boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink,
+boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, const std::vector<NamedSink>& sinks,
                                             boost::asio::thread_pool& blocking, int max_attempts, int lease_seconds) {
     auto executor = co_await boost::asio::this_coro::executor;
     boost::asio::steady_timer timer(executor);
@@ -103,6 +127,9 @@ boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink
                 e.type = row.str("event_type");
                 e.payload = row.str("payload");
                 e.attempts = static_cast<int>(row.integer("attempts"));
+                // (Named: a range-for over a member of a temporary would outlive the temporary.)
+                boost::json::value delivered_to = boost::json::parse(row.str("delivered_to"));
+                for (const auto& name : delivered_to.as_array()) e.delivered_to.emplace_back(name.as_string());
                 events.push_back(std::move(e));
             }
             leased = events.size();
@@ -111,15 +138,8 @@ boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink
                 // The sink may block: hand the chunk to the blocking thread and wait for it there.
                 co_await boost::asio::co_spawn(
                     blocking,
-                    [&sink, chunk]() -> boost::asio::awaitable<void> {
-                        for (auto& e : chunk) {
-                            try {
-                                auto payload = boost::json::parse(e.payload);
-                                sink.deliver(e.id, e.type, payload.as_object(), e.payload);
-                            } catch (const std::exception& ex) {
-                                e.error = ex.what();
-                            }
-                        }
+                    [&sinks, chunk]() -> boost::asio::awaitable<void> {
+                        for (auto& e : chunk) deliver_to_sinks(e, sinks);
                         co_return;
                     },
                     boost::asio::use_awaitable);
@@ -139,7 +159,8 @@ boost::asio::awaitable<void> deliver_outbox(pg::Pool& db, NotificationSink& sink
                     else
                         spdlog::warn("event {} ({}) not delivered (attempt {}, next in {} s): {}", e.id, e.type, attempts,
                                      delay.count(), *e.error);
-                    co_await db.query(kMarkFailed, e.id, *e.error, static_cast<long>(delay.count()), dead);
+                    co_await db.query(kMarkFailed, e.id, *e.error, static_cast<long>(delay.count()), dead,
+                                      boost::json::serialize(e.delivered_now));
                 }
                 if (ids.size() > 1) co_await db.query(kMarkDelivered, ids + "}");
             }

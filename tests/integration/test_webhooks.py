@@ -12,7 +12,7 @@ import threading
 import time
 import unittest
 
-from harness import ApiHelpers, BookingSteps, Server, wait_for
+from harness import ApiHelpers, BookingSteps, Server, psql, wait_for
 
 SECRET = "webhook-test-secret-of-at-least-32-bytes"
 
@@ -103,6 +103,25 @@ class WebhookTest(BookingSteps, ApiHelpers, unittest.TestCase):
         self.assertIn(event_id, receiver.refused_ids)  # refused once, then accepted under the same id
         self.assertEqual(receiver.refused_ids.count(event_id), 1)
         self.assertRegex(event_id, r"^\d+$")
+
+    def test_a_retry_goes_only_to_the_sinks_that_failed(self):
+        # The webhook refuses each event once; the file beside it had it the first time and must not
+        # get it again on the webhook's retry (with an e-mail sink, that would be a second e-mail).
+        receiver = Receiver(refuse_first_attempts=True)
+        self.addCleanup(receiver.close)
+        events_file = os.path.join(tempfile.mkdtemp(), "events.jsonl")
+        self.start(receiver, extra_sink=f",file:{events_file}")
+        me = self.buyer()
+        order = self.book(me, self.new_show()["showId"], ["C3"])
+        mine = lambda: [i for i, kind, body in receiver.accepted if body.get("orderId") == order["orderId"]]
+        self.assertTrue(wait_for(mine, timeout=20), receiver.accepted)
+        self.assertIn(mine()[0], receiver.refused_ids)  # the webhook had it on the second attempt
+
+        with open(events_file) as f:  # (the file had it on the first attempt, before the webhook's retry)
+            in_file = [json.loads(line) for line in f.read().split("\n")[:-1]]
+        self.assertEqual([e["event"] for e in in_file if e.get("orderId") == order["orderId"]], ["order.created"])
+        recorded = lambda: psql(f"SELECT attempts, delivered_at IS NOT NULL FROM outbox WHERE event_id = {mine()[0]}")
+        self.assertTrue(wait_for(lambda: recorded() == "2|t", timeout=10), recorded())
 
     def test_configuration_is_checked(self):
         import subprocess
