@@ -128,8 +128,9 @@ boost::asio::awaitable<void> Router::admit(const Route& route, RequestContext& c
     if (auth.size() <= kBearer.size() || auth.substr(0, kBearer.size()) != kBearer)
         throw ApiError::unauthorized("missing bearer token");
     ctx.principal = gate_.tokens.verify(auth.substr(kBearer.size()), now_epoch());
-    if (route.access == Access::Admin && !ctx.principal->admin)
+    if ((route.access == Access::Admin || route.access == Access::Monitoring) && !ctx.principal->admin)
         throw ApiError::forbidden("this endpoint needs the admin role");
+    if (route.access == Access::Monitoring) co_return;
     if (auto retry_after =
             co_await check_rate_limit(gate_.redis, gate_.rate_limit_per_minute, ctx.principal->user_id, route.pattern))
         throw RateLimited{*retry_after};

@@ -43,6 +43,10 @@ enum class Access {
     Public,  // no token
     User,    // a valid token; rate limited per user
     Admin,   // a valid token with the admin role; rate limited per user
+    // A valid token with the admin role, and nothing else: no rate limit, no record of the user.
+    // For monitoring (/metrics), which must answer while Redis or PostgreSQL is failing (it is what
+    // shows the failure) and is asked every few seconds by every scraper.
+    Monitoring,
 };
 
 // What stands before every protected route, for one worker: the token check, the per-user rate

@@ -47,7 +47,7 @@ boost::asio::awaitable<http::Response> metrics(pg::Pool& db, http::RequestContex
 }  // namespace
 
 void add_metrics_route(http::Router& router, pg::Pool& db) {
-    router.add(http::Method::Get, "/metrics", http::Access::Admin, http::with(db, metrics));
+    router.add(http::Method::Get, "/metrics", http::Access::Monitoring, http::with(db, metrics));
 }
 
 }  // namespace marquee::jobs

@@ -89,7 +89,9 @@ class JobsProcessMetricsTest(BookingSteps, ApiHelpers, unittest.TestCase):
     def setUpClass(cls):
         cls.server = Server(env={"ORDER_TTL_SECONDS": "2", "HOLD_TTL_SECONDS": "1"}, args=("serve", "--no-jobs"))
         port = free_port()
-        cls.jobs = Server(env={"METRICS_PORT": str(port)}, args=("jobs",), port=port, wait=False)
+        # (A rate limit a scraper would soon reach, if scrapes were counted.)
+        cls.jobs = Server(env={"METRICS_PORT": str(port), "RATE_LIMIT_PER_MINUTE": "2"}, args=("jobs",), port=port,
+                          wait=False)
         cls.jobs.contract = False  # it answers no API: docs/openapi.yaml is the API's
         cls.jobs.wait_ready()
         cls.admin = cls.server.token("admin-jobs-metrics", admin=True)
@@ -114,6 +116,10 @@ class JobsProcessMetricsTest(BookingSteps, ApiHelpers, unittest.TestCase):
         self.assertGreaterEqual(sample(self.jobs_metrics(), "marquee_orders_total", outcome="expired") - before, 1)
         r = subprocess.run(["promtool", "check", "metrics"], input=self.jobs_metrics(), capture_output=True, text=True)
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+
+    def test_scrapes_are_not_rate_limited(self):
+        for _ in range(5):
+            self.jobs_metrics()
 
     def test_only_health_and_metrics_are_answered(self):
         self.assertEqual(self.jobs.request("GET", "/api/health").status, 200)
