@@ -359,26 +359,36 @@ stop_instances() {
 }
 
 # start_jobs_process [VAR=VALUE...]: `marquee jobs`, in our environment plus HOST, METRICS_PORT and
-# THREADS, or in exactly the environment given.
+# THREADS, or in exactly the environment given (with METRICS_PORT added if it has none: a process
+# started before the jobs answered on a port is restarted into one that does).
 # shellcheck disable=SC2120  # restart_of passes the environment
 start_jobs_process() {
-  local dir
+  local dir pid setting listens=0
   dir="$(cluster_dir)"
   pid_of "$dir/jobs.pid" "$(service_bin)" >/dev/null && return 0
   install_service_binary
   cluster_mkdir
   local environment=(env HOST=127.0.0.1 METRICS_PORT="${JOBS_METRICS_PORT:-8079}" THREADS="${JOBS_THREADS:-1}")
-  if (($#)); then environment=(env -i "$@"); fi
+  if (($#)); then
+    environment=(env -i "$@")
+    for setting in "$@"; do [[ "$setting" == METRICS_PORT=* ]] && listens=1; done
+    ((listens)) || environment+=(HOST=127.0.0.1 METRICS_PORT="${JOBS_METRICS_PORT:-8079}")
+  fi
   log "starting the jobs process"
   spawn "$dir/jobs.pid" "$dir/jobs.log" "${environment[@]}" "$(service_bin)" jobs
-  wait_until 30 jobs_process_healthy || die "the jobs process is not healthy after 30 s; see $dir/jobs.log"
+  wait_until 5 pid_of "$dir/jobs.pid" "$(service_bin)" || die "the jobs process did not start; see $dir/jobs.log"
+  pid="$(pid_of "$dir/jobs.pid" "$(service_bin)")"
+  wait_until 30 jobs_process_settled "$pid" || die "the jobs process is not healthy after 30 s; see $dir/jobs.log"
+  ! pid_gone "$pid" || die "the jobs process stopped; see $dir/jobs.log"
 }
 
-jobs_process_healthy() {  # ours (by its pid file) and answering 200 on /api/health on its METRICS_PORT
+# jobs_process_settled PID: it answers 200 on /api/health on its own METRICS_PORT, or it has stopped
+# (a bad setting, a port in use: no point waiting).
+jobs_process_settled() {
   local port
-  port="$(tr '\0' '\n' <"/proc/$(pid_of "$(cluster_dir)/jobs.pid" "$(service_bin)")/environ" | sed -n 's/^METRICS_PORT=//p')" ||
-    return 1
-  [[ -n "$port" ]] && curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/api/health"
+  pid_gone "$1" && return 0
+  port="$(tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null | sed -n 's/^METRICS_PORT=//p')"
+  [[ -n "$port" ]] && curl -fsS -o /dev/null --max-time 2 "http://127.0.0.1:$port/api/health" && ! pid_gone "$1"
 }
 
 stop_jobs_process() { stop_pid "$(cluster_dir)/jobs.pid" "$(service_bin)" "the jobs process"; }

@@ -32,7 +32,7 @@ namespace {
 PaymentVerdict judge_payment(const PaymentFacts& facts, bool second_look) {
     switch (facts.before) {
         case OrderStatus::PaymentPending:
-            if (facts.lapsed) return PaymentVerdict::ExpiredNow;
+            if (facts.expired_now) return PaymentVerdict::ExpiredNow;
             if (facts.paid_now) return PaymentVerdict::PaidNow;
             if (second_look)
                 throw ApiError::conflict("INVALID_STATE", "the order changed while it was being paid; try again");

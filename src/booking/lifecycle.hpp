@@ -28,8 +28,8 @@ ApiError seats_unavailable(const std::vector<SeatId>& taken);
 
 // What a payment attempt found, as the payment statement reports it.
 struct PaymentFacts {
-    OrderStatus before;  // when the statement found the order
-    bool lapsed = false;  // its payment window had passed
+    OrderStatus before;  // when the statement found the order (its snapshot)
+    bool expired_now = false;  // this statement expired it (its payment window had passed)
     bool paid_now = false;  // this statement confirmed it
 };
 
@@ -37,11 +37,14 @@ enum class PaymentVerdict {
     PaidNow,     // confirmed by this request: sell the seats, answer the paid order
     AlreadyPaid,  // confirmed before: answer the order as it is (idempotent)
     ExpiredNow,  // this request found the window passed and expired it: free the seats, then 409
-    ChangedMeanwhile,  // payable when the statement began but changed by someone else: read it again
+    // Pending when the statement began but changed by someone else before its update reached it
+    // (paid by another request, expired by the sweeper, cancelled): pay again, and the next
+    // statement's snapshot has the change.
+    ChangedMeanwhile,
 };
 // Throws ORDER_EXPIRED for an order that already expired and INVALID_STATE for one cancelled or
-// refunded; `second_look` is true when judging the order as read again after ChangedMeanwhile
-// (still pending then means another payment of it is under way: INVALID_STATE, try again).
+// refunded; `second_look` is true when judging the statement run again after ChangedMeanwhile
+// (changed meanwhile again means another payment of it is under way: INVALID_STATE, try again).
 PaymentVerdict judge_payment(const PaymentFacts& facts, bool second_look = false);
 [[noreturn]] void throw_order_expired();
 

@@ -109,12 +109,13 @@ constexpr pg::Statement kOwnedSeats{
 
 // Pays a batch of pending orders, or expires those whose window has passed. $1: a JSON array of {i,
 // order_id, user_id, code}. For each order found (and the caller's): its status before this
-// statement, whether its window had passed, its show and seats, then the paid order as the client
-// sees it (NULLs unless this statement paid it), then its `i`. One UPDATE locks, re-checks and
-// either pays or expires each pending order; an order that looked payable but was changed by someone
-// else in the meantime is not updated and comes back, as the statement's snapshot shows it, with
-// status PAYMENT_PENDING and no paid columns: the caller reads it again. Only orders this statement
-// did not change are looked up again.
+// statement, whether its window had passed, whether this statement changed it, its show and seats,
+// then the paid order as the client sees it (NULLs unless this statement paid it), then its `i`.
+// One UPDATE locks, re-checks and either pays or expires each pending order; an order that looked
+// pending but was changed by someone else in the meantime (paid, expired by the sweeper, cancelled)
+// is not updated and comes back, as the statement's snapshot shows it, with status PAYMENT_PENDING,
+// changed_here false and no paid columns: the caller pays again, and the next statement sees the
+// change. Only orders this statement did not change are looked up again.
 // The orders are found by primary key first and updated by row address (ctid): left to itself the
 // planner may drive the UPDATE from the index of pending orders when its statistics say there are
 // few, and keep that plan for the connection's life while a rush makes thousands. A row updated by
@@ -134,7 +135,7 @@ constexpr pg::Statement kConfirmPayments{
     "paid_view AS MATERIALIZED (SELECT " MARQUEE_ORDER_COLUMNS "FROM changed ov " MARQUEE_ORDER_JOINS
     "  WHERE ov.status = 'CONFIRMED') "
     "SELECT COALESCE(prev.status, 'PAYMENT_PENDING') AS before_status, "
-    "  COALESCE(prev.expires_at, c.expires_at) <= now() AS before_lapsed, "
+    "  COALESCE(prev.expires_at, c.expires_at) <= now() AS before_lapsed, c.order_id IS NOT NULL AS changed_here, "
     "  COALESCE(prev.show_id, c.show_id) AS target_show_id, COALESCE(prev.seat_ids, c.seat_ids) AS target_seats, "
     "  paid_view.*, r.i AS batch_index, v.seat_version "
     "FROM req r LEFT JOIN changed c ON c.order_id = r.order_id LEFT JOIN order_versions v ON v.order_id = c.order_id "
@@ -263,6 +264,7 @@ PaymentRecord read_payment(const pg::Row& r) {
     PaymentRecord p;
     p.before = read_status(r, "before_status");
     p.lapsed = r.boolean("before_lapsed");
+    p.changed_here = r.boolean("changed_here");
     p.show = ShowId(r.text("target_show_id"));
     p.seats = read_seats(r, "target_seats");
     if (!r.is_null("order_id")) p.paid = read_order(r);

@@ -29,8 +29,9 @@ struct NewOrder {
 
 // What the payment statement found and did (lifecycle::PaymentFacts, plus what the seats need).
 struct PaymentRecord {
-    OrderStatus before = OrderStatus::PaymentPending;
+    OrderStatus before = OrderStatus::PaymentPending;  // as the statement's snapshot had it
     bool lapsed = false;
+    bool changed_here = false;  // this statement paid or expired it (else: not pending, or changed meanwhile)
     ShowId show;
     std::vector<SeatId> seats;
     std::optional<Order> paid;  // the order as paid, when this statement confirmed it

@@ -92,35 +92,32 @@ boost::asio::awaitable<std::vector<Order>> Orders::list(const UserId& user, std:
 }
 
 boost::asio::awaitable<Order> Orders::pay(const UserId& user, const OrderId& order_id) {
-    auto record = co_await store_.pay(order_id, user);
-    if (!record) throw ApiError::not_found("order not found");
-    lifecycle::PaymentFacts facts{record->before, record->lapsed, record->paid.has_value()};
-    if (record->before == OrderStatus::Expired)
-        // The sweeper expired it, its own step in Redis perhaps still on the way: ORDER_EXPIRED must
-        // not be followed by a seat map that still shows the seats held.
-        co_await sync_.order_ended_elsewhere(record->show, order_id, record->seats);
-    switch (lifecycle::judge_payment(facts)) {
-        case lifecycle::PaymentVerdict::PaidNow:
-            co_await sync_.order_changed(record->show, order_id, OrderStatus::PaymentPending, OrderStatus::Confirmed,
-                                         record->seats, record->seat_version);
-            co_return std::move(*record->paid);
-        case lifecycle::PaymentVerdict::ExpiredNow:
-            co_await sync_.order_changed(record->show, order_id, OrderStatus::PaymentPending, OrderStatus::Expired,
-                                         record->seats, record->seat_version);
-            lifecycle::throw_order_expired();
-        case lifecycle::PaymentVerdict::AlreadyPaid:
-            break;  // paid before: the same body again
-        case lifecycle::PaymentVerdict::ChangedMeanwhile: {
-            // Payable when the statement began, changed by someone else before its update reached it
-            // (a second confirmation of the same order, a cancellation): answer by what it is now.
-            auto now = co_await store_.find(order_id);
-            if (!now) throw ApiError::not_found("order not found");
-            lifecycle::PaymentFacts second{now->status, false, false};
-            lifecycle::judge_payment(second, true);  // anything but "paid before" throws
-            break;
+    // A second statement only when the first found the order changed by someone else meanwhile:
+    // the second one's snapshot has that change.
+    for (bool second_look = false;; second_look = true) {
+        auto record = co_await store_.pay(order_id, user);
+        if (!record) throw ApiError::not_found("order not found");
+        if (record->before == OrderStatus::Expired)
+            // The sweeper (or a cancellation) expired it, its own step in Redis perhaps still on the
+            // way: ORDER_EXPIRED must not be followed by a seat map that still shows the seats held.
+            co_await sync_.order_ended_elsewhere(record->show, order_id, record->seats);
+        lifecycle::PaymentFacts facts{record->before, record->changed_here && record->lapsed,
+                                      record->changed_here && record->paid.has_value()};
+        switch (lifecycle::judge_payment(facts, second_look)) {
+            case lifecycle::PaymentVerdict::PaidNow:
+                co_await sync_.order_changed(record->show, order_id, OrderStatus::PaymentPending,
+                                             OrderStatus::Confirmed, record->seats, record->seat_version);
+                co_return std::move(*record->paid);
+            case lifecycle::PaymentVerdict::ExpiredNow:
+                co_await sync_.order_changed(record->show, order_id, OrderStatus::PaymentPending, OrderStatus::Expired,
+                                             record->seats, record->seat_version);
+                lifecycle::throw_order_expired();
+            case lifecycle::PaymentVerdict::AlreadyPaid:
+                co_return co_await get(user, order_id);  // paid before: the same body again
+            case lifecycle::PaymentVerdict::ChangedMeanwhile:
+                break;
         }
     }
-    co_return co_await get(user, order_id);
 }
 
 boost::asio::awaitable<Order> Orders::cancel(const UserId& user, const OrderId& order_id) {

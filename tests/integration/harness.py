@@ -238,9 +238,10 @@ class Deployment(HttpClient):
     """Marquee as deployed: two instances (the first with the jobs) behind a Gateway, used as one
     server — requests go through nginx, tokens are made with the instances' secret."""
 
-    def __init__(self, env=None, redis_url=REDIS_URL, **gateway_settings):
+    def __init__(self, env=None, redis_url=REDIS_URL, jobs=True, **gateway_settings):
         ports = consecutive_free_ports(2)
-        self.instances = [Server(env=env, port=p, redis_url=redis_url, args=("serve", "--no-jobs") if i else ("serve",))
+        self.instances = [Server(env=env, port=p, redis_url=redis_url,
+                                 args=("serve", "--no-jobs") if i or not jobs else ("serve",))
                           for i, p in enumerate(ports)]
         self.gateway = Gateway(ports, **gateway_settings)
         super().__init__(self.gateway.port)
@@ -427,13 +428,18 @@ class BookingSteps:
 
 
 class ServerTestCase(ApiHelpers, unittest.TestCase):
-    """A test class sharing one server; subclasses may set SERVER_ENV."""
+    """A test class sharing one server; subclasses may set SERVER_ENV, and SERVER_JOBS = False for a
+    server without the background jobs (no expiry sweeper racing what a test does by hand)."""
 
     SERVER_ENV = {}
+    SERVER_JOBS = True
 
     @classmethod
     def setUpClass(cls):
-        cls.server = Deployment(env=cls.SERVER_ENV) if THROUGH_GATEWAY else Server(env=cls.SERVER_ENV)
+        if THROUGH_GATEWAY:
+            cls.server = Deployment(env=cls.SERVER_ENV, jobs=cls.SERVER_JOBS)
+        else:
+            cls.server = Server(env=cls.SERVER_ENV, args=("serve",) if cls.SERVER_JOBS else ("serve", "--no-jobs"))
         cls.admin = cls.server.token("admin-" + uuid.uuid4().hex[:8], admin=True)
         cls.user = cls.server.token("user-" + uuid.uuid4().hex[:8])
 

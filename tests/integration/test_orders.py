@@ -384,7 +384,10 @@ class PaymentWindowTest(BookingSteps, ServerTestCase):
 
 class OrderEndedMeanwhileTest(BookingSteps, ServerTestCase):
     """An answer of ORDER_EXPIRED is never followed by a seat map that still shows the order's seats
-    held (with the default payment window, Redis would otherwise keep them held for ten minutes)."""
+    held. (Redis keeps an unpaid order's seats until its deadline and a grace after, unless told: these
+    tests move the deadline in PostgreSQL only, so Redis would show them held for ten minutes.) No
+    expiry sweeper runs here: what each test does by hand is the only thing that ends the order."""
+    SERVER_JOBS = False
 
     def expire_as_a_dead_sweeper_did(self, order):
         """What the expiry sweeper commits, without the step in Redis that should follow it: the
@@ -414,9 +417,40 @@ class OrderEndedMeanwhileTest(BookingSteps, ServerTestCase):
         cancelled = self.call("POST", f"/api/v1/orders/{o['orderId']}/cancel", token=t)
         self.assert_expired_and_free(cancelled, t, o, show, "C3")
 
+    def test_paying_an_order_expired_while_the_payment_waited_frees_its_seats(self):
+        # The expiry commits after the payment statement took its snapshot (the order pending
+        # there) and before its update reached the row: the payment looks again and sees it.
+        show, t = self.new_show(), self.buyer()
+        o = self.book(t, show["showId"], ["B1"])
+        locker = subprocess.Popen(["psql", DATABASE_URL, "-qAt", "-v", "ON_ERROR_STOP=1"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.DEVNULL, text=True)
+        try:
+            locker.stdin.write(f"BEGIN; SELECT 1 FROM orders WHERE order_id = '{o['orderId']}' FOR UPDATE;\n")
+            locker.stdin.flush()
+            self.assertTrue(wait_for(lambda: psql(
+                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
+                f"WHERE a.query LIKE '%{o['orderId']}%FOR UPDATE%' AND l.granted AND l.mode = 'RowShareLock'") != "0"))
+            result = {}
+            payer = threading.Thread(target=lambda: result.update(
+                r=self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t, timeout=20)))
+            payer.start()
+            self.assertTrue(wait_for(lambda: psql(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND query LIKE '%marquee_payments%'") != "0"), "the payment never waited for the order's lock")
+            locker.stdin.write(
+                "UPDATE orders SET status = 'EXPIRED', cancelled_at = now(), expires_at = now() "
+                f"WHERE order_id = '{o['orderId']}'; DELETE FROM order_seats WHERE order_id = '{o['orderId']}'; COMMIT;\n")
+            locker.stdin.close()
+            self.assertEqual(locker.wait(10), 0)
+            payer.join(20)
+            self.assert_expired_and_free(result["r"], t, o, show, "B1")
+        finally:
+            if locker.poll() is None:
+                locker.kill()
+
     def test_cancelling_a_lapsed_order_expires_it(self):
-        # Its window has passed and the sweeper has not come by yet: the cancellation expires it,
-        # as a payment would, rather than leave its seats held until the sweeper does.
+        # Its window has passed and no sweeper has come by: the cancellation expires it, as a
+        # payment would, rather than leave its seats held until the sweeper does.
         show, t = self.new_show(), self.buyer()
         o = self.book(t, show["showId"], ["C4"])
         psql(f"UPDATE orders SET expires_at = now() - interval '1 second' WHERE order_id = '{o['orderId']}'")

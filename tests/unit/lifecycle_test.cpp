@@ -58,7 +58,7 @@ TEST(Lifecycle, PaymentOfAPendingOrder) {
     EXPECT_EQ(lifecycle::judge_payment({OrderStatus::PaymentPending, false, true}), PaymentVerdict::PaidNow);
     EXPECT_EQ(lifecycle::judge_payment({OrderStatus::PaymentPending, true, false}), PaymentVerdict::ExpiredNow);
     EXPECT_EQ(lifecycle::judge_payment({OrderStatus::PaymentPending, false, false}), PaymentVerdict::ChangedMeanwhile);
-    // Read again and still pending: another payment of it is under way.
+    // Paid again and changed meanwhile again: another payment of it is under way.
     EXPECT_EQ(code_of([] { lifecycle::judge_payment({OrderStatus::PaymentPending, false, false}, true); }),
               "409 INVALID_STATE");
 }
