@@ -371,13 +371,13 @@ start_jobs_process() {
   local environment=(env HOST=127.0.0.1 METRICS_PORT="${JOBS_METRICS_PORT:-8079}" THREADS="${JOBS_THREADS:-1}")
   if (($#)); then
     environment=(env -i "$@")
-    for setting in "$@"; do [[ "$setting" == METRICS_PORT=* ]] && listens=1; done
+    for setting in "$@"; do [[ "$setting" == METRICS_PORT=?* ]] && listens=1; done
     ((listens)) || environment+=(HOST=127.0.0.1 METRICS_PORT="${JOBS_METRICS_PORT:-8079}")
   fi
   log "starting the jobs process"
   spawn "$dir/jobs.pid" "$dir/jobs.log" "${environment[@]}" "$(service_bin)" jobs
   wait_until 5 pid_of "$dir/jobs.pid" "$(service_bin)" || die "the jobs process did not start; see $dir/jobs.log"
-  pid="$(pid_of "$dir/jobs.pid" "$(service_bin)")"
+  pid="$(pid_of "$dir/jobs.pid" "$(service_bin)")" || die "the jobs process stopped; see $dir/jobs.log"
   wait_until 30 jobs_process_settled "$pid" || die "the jobs process is not healthy after 30 s; see $dir/jobs.log"
   ! pid_gone "$pid" || die "the jobs process stopped; see $dir/jobs.log"
 }

@@ -16,6 +16,7 @@ namespace {
 constexpr pg::Statement kDeadEvents{
     "outbox_dead",
     "SELECT event_id, event_type, attempts, last_error, payload::text AS payload, "
+    "  to_jsonb(delivered_to)::text AS delivered_to, "
     "  to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS created_at, "
     "  to_char(dead_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') AS dead_at "
     "FROM outbox WHERE dead_at IS NOT NULL AND ($2::bigint IS NULL OR event_id < $2::bigint) "
@@ -28,6 +29,7 @@ constexpr pg::Statement kRedrive{
 
 struct DeadEvent {
     std::string id, type, last_error, payload, created_at, dead_at;
+    std::string delivered_to;  // a JSON array: the sinks that had it (a re-drive goes to the others)
     std::int64_t attempts = 0;
 };
 
@@ -38,6 +40,7 @@ DeadEvent read_dead_event(const pg::Row& r) {
     e.attempts = r.integer("attempts");
     e.last_error = r.optional_str("last_error").value_or("");
     e.payload = r.str("payload");
+    e.delivered_to = r.str("delivered_to");
     e.created_at = r.str("created_at");
     e.dead_at = r.str("dead_at");
     return e;
@@ -77,6 +80,7 @@ boost::asio::awaitable<http::Response> list_dead(pg::Pool& db, http::RequestCont
             w.field("lastError", e.last_error);
             w.field("createdAt", e.created_at);
             w.field("deadAt", e.dead_at);
+            w.key("deliveredTo").raw(e.delivered_to);
             w.key("payload").raw(e.payload);
             w.end_object();
         });

@@ -4,6 +4,7 @@
 #include "common/text.hpp"
 #include "common/time.hpp"
 
+#include <boost/url/parse.hpp>
 #include <curl/curl.h>
 #include <fcntl.h>
 #include <spdlog/spdlog.h>
@@ -235,6 +236,16 @@ std::string webhook_signature(const std::string& secret, long long unix_seconds,
     return out;
 }
 
+std::string sink_identity(const std::string& spec) {
+    std::string kind, target = spec;
+    if (spec.rfind("webhook:", 0) == 0) kind = "webhook:", target = spec.substr(8);
+    auto url = boost::urls::parse_uri(target);
+    if (!url) return spec;  // log
+    std::string name = kind + std::string(url->scheme()) + ":";
+    if (url->has_authority()) name += "//" + std::string(url->encoded_host_and_port());
+    return name + std::string(url->encoded_path());
+}
+
 std::vector<NamedSink> make_sinks(const std::string& spec, const std::string& webhook_secret) {
     auto one = [&](const std::string& s) -> std::unique_ptr<NotificationSink> {
         if (s.rfind("file:", 0) == 0) return std::make_unique<FileSink>(s.substr(5));
@@ -243,7 +254,7 @@ std::vector<NamedSink> make_sinks(const std::string& spec, const std::string& we
         return std::make_unique<LogSink>();
     };
     std::vector<NamedSink> sinks;
-    for (const auto& s : sink_specs(spec)) sinks.push_back({s, one(s)});
+    for (const auto& s : sink_specs(spec)) sinks.push_back({sink_identity(s), one(s)});
     return sinks;
 }
 

@@ -17,12 +17,17 @@ public:
                          const std::string& payload_json) = 0;
 };
 
-// One of NOTIFY_SINK's sinks, with its entry's text: the key the outbox records it by once it has an
-// event (outbox.delivered_to), so a retry goes only to the sinks that have not had it.
+// One of NOTIFY_SINK's sinks, with the name the outbox records it by once it has an event
+// (outbox.delivered_to), so a retry goes only to the sinks that have not had it.
 struct NamedSink {
-    std::string name;
+    std::string name;  // sink_identity of its entry
     std::unique_ptr<NotificationSink> sink;
 };
+
+// A sink's name: its kind and where it delivers, without credentials or query ("smtp://u:p@mail:25"
+// is "smtp://mail:25", "webhook:https://h/p?token=…" is "webhook:https://h/p"). A password or a token
+// is not copied into the events, and rotating one does not make a new sink that gets them again.
+std::string sink_identity(const std::string& spec);
 
 // NOTIFY_SINK: one sink or several, comma-separated, each "log", "file:/abs/path",
 // "smtp://host:port" or "webhook:https://…" (validated by the configuration already), in order.

@@ -47,15 +47,16 @@ constexpr std::size_t kChunk = 20;
 constexpr pg::Statement kMarkDelivered{
     "outbox_delivered",
     "UPDATE outbox SET delivered_at = now(), attempts = attempts + 1, last_error = NULL "
-    "WHERE event_id = ANY($1::bigint[])"};
+    "WHERE event_id = ANY($1::bigint[]) AND delivered_at IS NULL"};
 // $1 event, $2 the error, $3 seconds to the next attempt, $4 whether it is parked as dead now, $5 the
-// sinks that had it on this attempt (a JSON array of their names).
+// sinks that had it on this attempt (a JSON array of their names). Neither outcome is recorded on an
+// event another job process delivered meanwhile (this one's lease ran out under a slow sink).
 constexpr pg::Statement kMarkFailed{
     "outbox_failed",
     "UPDATE outbox SET attempts = attempts + 1, last_error = $2, "
     "next_attempt_at = now() + make_interval(secs => $3), dead_at = CASE WHEN $4 THEN now() END, "
     "delivered_to = delivered_to || ARRAY(SELECT jsonb_array_elements_text($5::jsonb)) "
-    "WHERE event_id = $1"};
+    "WHERE event_id = $1 AND delivered_at IS NULL"};
 
 // Delivered events are kept for a week (to answer "was I notified?"), then removed a batch at a time.
 // Only the front of the table (along the primary key, parked events left out: they wait for an

@@ -417,20 +417,32 @@ class OrderEndedMeanwhileTest(BookingSteps, ServerTestCase):
         cancelled = self.call("POST", f"/api/v1/orders/{o['orderId']}/cancel", token=t)
         self.assert_expired_and_free(cancelled, t, o, show, "C3")
 
-    def test_paying_an_order_expired_while_the_payment_waited_frees_its_seats(self):
-        # The expiry commits after the payment statement took its snapshot (the order pending
-        # there) and before its update reached the row: the payment looks again and sees it.
+    def expired_counted(self):
+        """marquee_orders_total{outcome="expired"}, summed over the processes serving the API."""
+        total = 0.0
+        for server in getattr(self.server, "instances", [self.server]):
+            text = server.request("GET", "/metrics", token=self.admin).raw
+            total += sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
+                         if line.startswith('marquee_orders_total{outcome="expired"}'))
+        return total
+
+    def pay_while_expired_underneath(self, seat, lapsed_before):
+        """Pays an order while another transaction holds its row: the payment's statement takes its
+        snapshot (the order pending, its window passed or not), waits for the lock, and meanwhile
+        the other transaction expires the order (as the sweeper does, without its Redis step)."""
         show, t = self.new_show(), self.buyer()
-        o = self.book(t, show["showId"], ["B1"])
+        o = self.book(t, show["showId"], [seat])
+        if lapsed_before:  # (no sweeper runs here to expire it first)
+            psql(f"UPDATE orders SET expires_at = now() - interval '1 second' WHERE order_id = '{o['orderId']}'")
         locker = subprocess.Popen(["psql", DATABASE_URL, "-qAt", "-v", "ON_ERROR_STOP=1"], stdin=subprocess.PIPE,
                                   stdout=subprocess.DEVNULL, text=True)
+        result, payer = {}, None
         try:
             locker.stdin.write(f"BEGIN; SELECT 1 FROM orders WHERE order_id = '{o['orderId']}' FOR UPDATE;\n")
             locker.stdin.flush()
-            self.assertTrue(wait_for(lambda: psql(
-                "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a USING (pid) "
-                f"WHERE a.query LIKE '%{o['orderId']}%FOR UPDATE%' AND l.granted AND l.mode = 'RowShareLock'") != "0"))
-            result = {}
+            self.assertTrue(wait_for(lambda: psql(  # the lock is taken and the locker waits for more
+                "SELECT count(*) FROM pg_stat_activity WHERE state = 'idle in transaction' "
+                f"AND query LIKE '%{o['orderId']}%FOR UPDATE%'") != "0"))
             payer = threading.Thread(target=lambda: result.update(
                 r=self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t, timeout=20)))
             payer.start()
@@ -442,11 +454,24 @@ class OrderEndedMeanwhileTest(BookingSteps, ServerTestCase):
                 f"WHERE order_id = '{o['orderId']}'; DELETE FROM order_seats WHERE order_id = '{o['orderId']}'; COMMIT;\n")
             locker.stdin.close()
             self.assertEqual(locker.wait(10), 0)
-            payer.join(20)
-            self.assert_expired_and_free(result["r"], t, o, show, "B1")
         finally:
             if locker.poll() is None:
                 locker.kill()
+                locker.wait()
+            if payer:
+                payer.join(20)
+        self.assert_expired_and_free(result["r"], t, o, show, seat)
+
+    def test_paying_an_order_expired_while_the_payment_waited_frees_its_seats(self):
+        # The payment's snapshot has the order pending and payable.
+        self.pay_while_expired_underneath("B1", lapsed_before=False)
+
+    def test_paying_a_lapsed_order_someone_else_expired_meanwhile_counts_no_expiry(self):
+        # The payment's snapshot has the order pending with its window passed: it did not expire it
+        # (the other transaction did), so it neither counts an expiry nor leaves the seats held.
+        before = self.expired_counted()
+        self.pay_while_expired_underneath("B2", lapsed_before=True)
+        self.assertEqual(self.expired_counted(), before)
 
     def test_cancelling_a_lapsed_order_expires_it(self):
         # Its window has passed and no sweeper has come by: the cancellation expires it, as a
@@ -580,8 +605,10 @@ class DeliveryTest(BookingSteps, ApiHelpers, unittest.TestCase):
     def test_a_rejected_recipient_is_parked_and_everyone_else_served_once(self):
         bounce = f"bounce-{uuid.uuid4().hex[:6]}@example.com"
         sink = SmtpSink(rejected={bounce})
+        # A file sink beside the relay: it has every event at once, and never again.
+        events_file = os.path.join(tempfile.mkdtemp(), "events.jsonl")
         try:
-            self.start_server(NOTIFY_SINK=f"smtp://127.0.0.1:{sink.port}", OUTBOX_MAX_ATTEMPTS="2")
+            self.start_server(NOTIFY_SINK=f"smtp://127.0.0.1:{sink.port},file:{events_file}", OUTBOX_MAX_ATTEMPTS="2")
             show = self.new_show()
             good = [f"good-{i}-{uuid.uuid4().hex[:6]}@example.com" for i in range(3)]
             orders = {}
@@ -601,6 +628,7 @@ class DeliveryTest(BookingSteps, ApiHelpers, unittest.TestCase):
             self.assertTrue(parked)
             self.assertEqual(parked[0]["attempts"], 2)
             self.assertIn("SMTP", parked[0]["lastError"])
+            self.assertEqual(parked[0]["deliveredTo"], [f"file:{events_file}"])
             # Everyone else got their e-mail, exactly once, however often the bad one was retried.
             time.sleep(1)
             for email in good:
@@ -613,6 +641,9 @@ class DeliveryTest(BookingSteps, ApiHelpers, unittest.TestCase):
             self.assertEqual(redrive.status, 200, redrive)
             self.assertTrue(wait_for(lambda: [m for m in sink.messages if m[0] == [bounce]], 10))
             self.assertFalse(dead())
+            with open(events_file) as f:  # the re-drive went to the relay only
+                lines = [json.loads(line) for line in f.read().split("\n")[:-1]]
+            self.assertEqual(len([e for e in lines if e.get("orderId") == orders[bounce]]), 1)
             self.assertError(self.call("POST", f"/api/v1/admin/notifications/{parked[0]['eventId']}/redrive",
                                        token=self.admin), 404, "NOT_FOUND")
             self.assertError(self.call("POST", "/api/v1/admin/notifications/abc/redrive", token=self.admin), 400,

@@ -70,3 +70,13 @@ TEST(Email, AHeaderNeverBreaksItsLine) {
     std::string headers = mail.substr(0, mail.find("\r\n\r\n"));
     EXPECT_EQ(headers.find("\r\nBcc:"), std::string::npos) << headers;
 }
+
+TEST(Sinks, AreKnownByWhereTheyDeliverWithoutCredentials) {
+    EXPECT_EQ(sink_identity("smtp://user:secret@mail.example.com:2525"), "smtp://mail.example.com:2525");
+    EXPECT_EQ(sink_identity("webhook:https://hooks.example.com/in/marquee?token=abc#x"),
+              "webhook:https://hooks.example.com/in/marquee");
+    EXPECT_EQ(sink_identity("file:/var/log/marquee/events.jsonl"), "file:/var/log/marquee/events.jsonl");
+    EXPECT_EQ(sink_identity("log"), "log");
+    // Rotating a password keeps the name: the sink does not get every pending event again.
+    EXPECT_EQ(sink_identity("smtp://u:old@mail:25"), sink_identity("smtp://u:new@mail:25"));
+}
