@@ -107,7 +107,8 @@ browserTest('a customer books two seats, pays, sees the ticket, and cancels for 
   // Cancel, with a confirm step: a refund.
   await order.getByRole('button', { name: /^Cancel and refund/ }).click();
   await order.getByRole('button', { name: 'Yes, cancel and refund' }).click();
-  await order.getByText('Refunded').waitFor();
+  // (Exact: the confirm question, on screen until the server answers, says "will be refunded".)
+  await order.getByText('Refunded', { exact: true }).waitFor();
   assert.equal(await order.getByText('Confirmed').count(), 0);
 
   // And the seats are free again for everyone.
