@@ -6,6 +6,7 @@ import datetime
 import http.client
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -457,6 +458,29 @@ def wait_for(predicate, timeout=15):
             return value
         time.sleep(0.1)
     return predicate()
+
+
+def read_events(path):
+    """The events a file sink (NOTIFY_SINK=file:…) has written, whole lines only: the last one may be
+    half written. [] before the file exists."""
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [json.loads(line) for line in f.read().split("\n")[:-1] if line.strip()]
+
+
+def metric_sample(text, name, **labels):
+    """The value of one sample in a /metrics scrape (0 when absent)."""
+    for line in text.splitlines():
+        if line.startswith("#"):
+            continue
+        m = re.match(r"^([a-z_]+)(\{(.*)\})? (\S+)$", line)
+        if not m or m.group(1) != name:
+            continue
+        have = dict(re.findall(r'([a-z_]+)="([^"]*)"', m.group(3) or ""))
+        if all(have.get(k) == v for k, v in labels.items()):
+            return float(m.group(4))
+    return 0.0
 
 
 def psql(sql):

@@ -2,27 +2,13 @@
 accepts, counting what the service does; the alert rules parse."""
 
 import os
-import re
 import shutil
 import subprocess
 import unittest
 import uuid
 
-from harness import ROOT, ApiHelpers, BookingSteps, Server, ServerTestCase, free_port, psql, wait_for
-
-
-def sample(text, name, **labels):
-    """The value of one sample (0 when absent)."""
-    for line in text.splitlines():
-        if line.startswith("#"):
-            continue
-        m = re.match(r"^([a-z_]+)(\{(.*)\})? (\S+)$", line)
-        if not m or m.group(1) != name:
-            continue
-        have = dict(re.findall(r'([a-z_]+)="([^"]*)"', m.group(3) or ""))
-        if all(have.get(k) == v for k, v in labels.items()):
-            return float(m.group(4))
-    return 0.0
+from harness import (ROOT, ApiHelpers, BookingSteps, Server, ServerTestCase, free_port, psql, wait_for,
+                     metric_sample as sample)
 
 
 class MetricsTest(BookingSteps, ServerTestCase):

@@ -1,6 +1,5 @@
 """Orders, payment, expiry, cancellation and notifications (docs/api.md §4–§5)."""
 
-import json
 import os
 import signal
 import subprocess
@@ -11,19 +10,13 @@ import unittest
 import uuid
 
 from harness import (CUSTOMER, DATABASE_URL, MARQUEE_BIN, ApiHelpers, BookingSteps, Server, ServerTestCase, SmtpSink,
-                     die_with_parent, in_parallel, psql, redis_cli, unique, wait_for)
+                     die_with_parent, in_parallel, metric_sample, psql, read_events, redis_cli, unique, wait_for)
+
 
 def lock_waiters():
     """Sessions of the test database waiting for a lock another transaction holds."""
     return int(psql("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
                     "AND wait_event_type = 'Lock'"))
-
-
-def read_events(path):
-    if not os.path.exists(path):
-        return []
-    with open(path) as f:
-        return [json.loads(line) for line in f if line.strip()]
 
 
 class OrderFlowTest(BookingSteps, ServerTestCase):
@@ -403,28 +396,25 @@ class OrderEndedMeanwhileTest(BookingSteps, ServerTestCase):
         self.assertNotIn(seat, seat_map["heldSeatIds"] + seat_map["unavailableSeatIds"])
         self.assertEqual(self.hold(self.buyer(), show["showId"], [seat]).status, 201)
 
-    def test_paying_an_order_the_sweeper_expired_frees_its_seats(self):
+    def act_on_an_order_the_sweeper_expired(self, seat, action):
+        """Books `seat`, expires the order as a dead sweeper did, then POSTs the order's `action`."""
         show, t = self.new_show(), self.buyer()
-        o = self.book(t, show["showId"], ["C2"])
+        o = self.book(t, show["showId"], [seat])
         self.expire_as_a_dead_sweeper_did(o)
-        paid = self.call("POST", f"/api/v1/orders/{o['orderId']}/confirm-payment", token=t)
-        self.assert_expired_and_free(paid, t, o, show, "C2")
+        answer = self.call("POST", f"/api/v1/orders/{o['orderId']}/{action}", token=t)
+        self.assert_expired_and_free(answer, t, o, show, seat)
+
+    def test_paying_an_order_the_sweeper_expired_frees_its_seats(self):
+        self.act_on_an_order_the_sweeper_expired("C2", "confirm-payment")
 
     def test_cancelling_an_order_the_sweeper_expired_frees_its_seats(self):
-        show, t = self.new_show(), self.buyer()
-        o = self.book(t, show["showId"], ["C3"])
-        self.expire_as_a_dead_sweeper_did(o)
-        cancelled = self.call("POST", f"/api/v1/orders/{o['orderId']}/cancel", token=t)
-        self.assert_expired_and_free(cancelled, t, o, show, "C3")
+        self.act_on_an_order_the_sweeper_expired("C3", "cancel")
 
     def expired_counted(self):
         """marquee_orders_total{outcome="expired"}, summed over the processes serving the API."""
-        total = 0.0
-        for server in getattr(self.server, "instances", [self.server]):
-            text = server.request("GET", "/metrics", token=self.admin).raw
-            total += sum(float(line.rsplit(" ", 1)[1]) for line in text.splitlines()
-                         if line.startswith('marquee_orders_total{outcome="expired"}'))
-        return total
+        return sum(metric_sample(server.request("GET", "/metrics", token=self.admin).raw, "marquee_orders_total",
+                                 outcome="expired")
+                   for server in getattr(self.server, "instances", [self.server]))
 
     def pay_while_expired_underneath(self, seat, lapsed_before):
         """Pays an order while another transaction holds its row: the payment's statement takes its
@@ -641,9 +631,8 @@ class DeliveryTest(BookingSteps, ApiHelpers, unittest.TestCase):
             self.assertEqual(redrive.status, 200, redrive)
             self.assertTrue(wait_for(lambda: [m for m in sink.messages if m[0] == [bounce]], 10))
             self.assertFalse(dead())
-            with open(events_file) as f:  # the re-drive went to the relay only
-                lines = [json.loads(line) for line in f.read().split("\n")[:-1]]
-            self.assertEqual(len([e for e in lines if e.get("orderId") == orders[bounce]]), 1)
+            # The re-drive went to the relay only.
+            self.assertEqual(len([e for e in read_events(events_file) if e.get("orderId") == orders[bounce]]), 1)
             self.assertError(self.call("POST", f"/api/v1/admin/notifications/{parked[0]['eventId']}/redrive",
                                        token=self.admin), 404, "NOT_FOUND")
             self.assertError(self.call("POST", "/api/v1/admin/notifications/abc/redrive", token=self.admin), 400,

@@ -12,7 +12,7 @@ import threading
 import time
 import unittest
 
-from harness import ApiHelpers, BookingSteps, Server, psql, wait_for
+from harness import ApiHelpers, BookingSteps, Server, psql, read_events, wait_for
 
 SECRET = "webhook-test-secret-of-at-least-32-bytes"
 
@@ -82,11 +82,7 @@ class WebhookTest(BookingSteps, ApiHelpers, unittest.TestCase):
         self.assertEqual(confirmed["event"], "order.confirmed")
         self.assertTrue(confirmed["ticketCode"])
         # The file sink got the same events (written after the webhook's, so perhaps a moment later).
-        def in_file():
-            if not os.path.exists(events_file):
-                return set()
-            with open(events_file) as f:  # whole lines only: the last may be half written
-                return {(e["event"], e["orderId"]) for e in (json.loads(line) for line in f.read().split("\n")[:-1])}
+        in_file = lambda: {(e["event"], e["orderId"]) for e in read_events(events_file)}
         self.assertTrue(wait_for(lambda: wanted <= in_file()), in_file())
 
     def test_a_refused_delivery_is_retried_with_the_same_event_id(self):
@@ -119,9 +115,9 @@ class WebhookTest(BookingSteps, ApiHelpers, unittest.TestCase):
         # Once the outbox has recorded the second attempt, every sink has been called for it.
         recorded = lambda: psql(f"SELECT attempts, delivered_at IS NOT NULL FROM outbox WHERE event_id = {mine()[0]}")
         self.assertTrue(wait_for(lambda: recorded() == "2|t", timeout=10), recorded())
-        with open(events_file) as f:  # the file had it on the first attempt only
-            in_file = [json.loads(line) for line in f.read().split("\n")[:-1]]
-        self.assertEqual([e["event"] for e in in_file if e.get("orderId") == order["orderId"]], ["order.created"])
+        # The file had it on the first attempt only.
+        self.assertEqual([e["event"] for e in read_events(events_file) if e.get("orderId") == order["orderId"]],
+                         ["order.created"])
 
     def test_configuration_is_checked(self):
         import subprocess

@@ -2,7 +2,7 @@
 // header, and the context every view gets. Each view is `render(container, ctx, params)` and may
 // return a cleanup function, called when the route changes (to close streams and stop timers).
 
-import { createApi } from '../lib/api.js';
+import { createSessionApi } from '../lib/api.js';
 import { createSession, SESSION_ENDED } from '../lib/session.js';
 import { createAlerts } from '../lib/alerts.js';
 import { renderSignIn } from '../lib/signin.js';
@@ -20,14 +20,9 @@ const alerts = createAlerts(document.getElementById('alert'), document.getElemen
 const session = createSession('marquee.token');
 
 let sessionNotice = null;
-const api = createApi({
-  getToken: () => session.token,
-  onUnauthorized: () => {
-    session.clear();
-    sessionNotice = SESSION_ENDED;
-    // Re-route on the next turn so the failing view's own catch runs against a page that is leaving.
-    setTimeout(route, 0);
-  },
+const api = createSessionApi(session, () => {
+  sessionNotice = SESSION_ENDED;
+  route();
 });
 
 const ROUTES = [

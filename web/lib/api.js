@@ -81,3 +81,18 @@ export function createApi({ getToken = () => null, onUnauthorized = () => {} } =
     del: (path, options) => request('DELETE', path, options),
   };
 }
+
+/**
+ * A page's client for a signed-in `session` (lib/session.js): requests carry its token, and a 401
+ * (the server no longer accepts it) clears the session and calls `ended` on the next turn, so the
+ * failing view's own catch runs against a page that is already leaving for the sign-in.
+ */
+export function createSessionApi(session, ended) {
+  return createApi({
+    getToken: () => session.token,
+    onUnauthorized: () => {
+      session.clear();
+      setTimeout(ended, 0);
+    },
+  });
+}

@@ -1,7 +1,7 @@
 // The operator page: sign in with an admin token, then the shows overview, "Create show" and
 // "Cancel show". One page, no routes.
 
-import { createApi } from '../lib/api.js';
+import { createSessionApi } from '../lib/api.js';
 import { createSession, SESSION_ENDED } from '../lib/session.js';
 import { createAlerts } from '../lib/alerts.js';
 import { renderSignIn } from '../lib/signin.js';
@@ -16,13 +16,9 @@ const session = createSession('marquee.adminToken');
 let notice = null;
 let generation = 0; // bumped on every (re)start so late answers of an old session are dropped
 
-const api = createApi({
-  getToken: () => session.token,
-  onUnauthorized: () => {
-    session.clear();
-    notice = SESSION_ENDED;
-    setTimeout(start, 0);
-  },
+const api = createSessionApi(session, () => {
+  notice = SESSION_ENDED;
+  start();
 });
 
 function updateHeader() {
